@@ -1,0 +1,116 @@
+"""The application as one document: rendered pages in navigation order.
+
+MkDocs renders pages one at a time; this collects each page's final Markdown
+(figures rendered, headings numbered) so the DOCX, the review page and the
+final-build refusal all read the very text the site shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shenbao.markers import MISSING, PLACEHOLDER, Marker, find_markers
+from shenbao.numbering import Counters, Heading, number_headings
+
+COVER = "cover"  # front matter ``docx: cover`` marks the cover page
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    src_uri: str  # path below docs/, with forward slashes
+    markdown: str  # after macros and numbering
+    meta: dict
+    headings: tuple[Heading, ...]
+
+    @property
+    def is_cover(self) -> bool:
+        return self.meta.get("docx") == COVER
+
+    @property
+    def in_docx(self) -> bool:
+        return self.meta.get("docx", True) is not False
+
+    @property
+    def anchor(self) -> str:
+        """Where a link to the page itself lands: its first heading."""
+        return self.headings[0].id if self.headings else ""
+
+    def markers(self) -> list[Marker]:
+        return find_markers(self.markdown)
+
+
+def document_order(nav, paths: list[str]) -> list[str]:
+    """Page paths in navigation order; pages the navigation omits come last."""
+    ordered: list[str] = []
+
+    def walk(item) -> None:
+        if isinstance(item, str):
+            ordered.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    known = set(paths)
+    in_nav = [path for path in ordered if path in known]
+    return in_nav + [path for path in paths if path not in set(in_nav)]
+
+
+@dataclass
+class OpenItem:
+    """Something that keeps the application from being final."""
+
+    kind: str
+    text: str
+    figure: str
+    pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    pages: list[RenderedPage] = field(default_factory=list)
+    counters: Counters = field(default_factory=Counters)
+
+    def add_page(self, src_uri: str, markdown: str, meta: dict) -> str:
+        """Number the page's headings, continuing from the pages before it."""
+        numbered, headings = number_headings(markdown, self.counters)
+        self.pages = [p for p in self.pages if p.src_uri != src_uri]
+        self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings)))
+        return numbered
+
+    def docx_pages(self) -> list[RenderedPage]:
+        return [page for page in self.pages if page.in_docx]
+
+    def headings(self) -> list[Heading]:
+        return [h for page in self.docx_pages() if not page.is_cover for h in page.headings]
+
+    def open_items(self) -> list[OpenItem]:
+        """Unknown figures (once each, with every page using them) and missing text."""
+        items: dict[tuple[str, str], OpenItem] = {}
+        for page in self.docx_pages():
+            for marker in page.markers():
+                key = (marker.kind, marker.figure if marker.kind == PLACEHOLDER else f"{page.src_uri}:{marker.text}")
+                item = items.setdefault(key, OpenItem(marker.kind, marker.text, marker.figure))
+                if page.src_uri not in item.pages:
+                    item.pages.append(page.src_uri)
+        return list(items.values())
+
+
+def open_items_report(items: list[OpenItem], docs_dir_name: str = "docs") -> str:
+    """The list the final build refuses with: each item and the pages it is on."""
+    unknown = [i for i in items if i.kind == PLACEHOLDER]
+    missing = [i for i in items if i.kind == MISSING]
+    lines = [f"终稿尚不能生成：{len(unknown)} 项数据待填，{len(missing)} 处原文缺失。"]
+    if unknown:
+        lines.append("待填数据（在 data/figures.yml 中填写 value）：")
+        for item in unknown:
+            where = "、".join(f"{docs_dir_name}/{p}" for p in item.pages)
+            lines.append(f"  {item.figure}  {item.text}  见 {where}")
+    if missing:
+        lines.append("原文缺失（补齐正文后删除 missing 标记）：")
+        for item in missing:
+            lines.append(f"  {item.text}  见 {docs_dir_name}/{item.pages[0]}")
+    return "\n".join(lines)

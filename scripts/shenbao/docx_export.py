@@ -1,0 +1,190 @@
+"""Export the rendered document as one DOCX through pandoc.
+
+``assemble`` and ``pandoc_args`` are pure and tested on their own; ``write_docx``
+is the thin runner that calls pandoc and moves the file into place only once
+it is complete, so a failed build never replaces a good file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pypandoc
+
+from shenbao import ooxml, render
+from shenbao.document import Document, RenderedPage
+from shenbao.reference_docx import build_reference
+
+PANDOC_DIR = Path(__file__).parent / "pandoc"
+FILTER = PANDOC_DIR / "official.lua"
+DRAFT_NOTE = "草稿　目录页码待生成：在 Word 中“更新域”，或以 make final 生成终稿"
+
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
+)
+_REFERENCE = re.compile(r"^(?P<lead> {0,3}\[(?!\^)[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
+_FOOTNOTE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class DocxInfo:
+    """What the file says about itself (File > Properties)."""
+
+    title: str
+    author: str = ""
+    revision: str = ""
+
+
+def docx_filename(title: str, final: bool) -> str:
+    return f"{title}.docx" if final else f"{title}（草稿）.docx"
+
+
+def resolve_target(target: str, src_uri: str, page_anchors: dict[str, str]) -> str:
+    """A link target as it must read inside one DOCX.
+
+    Links to other pages become links to their headings' bookmarks; images and
+    other files become paths below docs/, found through ``--resource-path``.
+    """
+    if _SCHEME.match(target) or target.startswith("#"):
+        return target
+    path, _, fragment = target.partition("#")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+    if resolved in page_anchors:
+        return "#" + (fragment or page_anchors[resolved])
+    return resolved
+
+
+def rewrite_page(page: RenderedPage, page_anchors: dict[str, str], footnote_prefix: str) -> str:
+    """Make one page's Markdown fit into the single document.
+
+    Footnote labels are global in one pandoc document, so each page's labels get
+    a prefix of their own.
+    """
+
+    def link(match: re.Match) -> str:
+        target = resolve_target(match["target"], page.src_uri, page_anchors)
+        return f"{match['bang']}[{match['text']}]({target}{match['title'] or ''})"
+
+    def reference(match: re.Match) -> str:
+        return match["lead"] + resolve_target(match["target"], page.src_uri, page_anchors) + match["rest"]
+
+    lines = page.markdown.split("\n")
+    in_fence = ""
+    for index, line in enumerate(lines):
+        fence = _FENCE.match(line)
+        if fence:
+            in_fence = "" if in_fence == fence.group(1) else (in_fence or fence.group(1))
+            continue
+        if in_fence:
+            continue
+        line = _FOOTNOTE.sub(lambda m: f"[^{footnote_prefix}{m['label']}]", line)
+        line = _REFERENCE.sub(reference, line)
+        lines[index] = _LINK.sub(link, line)
+    return "\n".join(lines)
+
+
+def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | None = None) -> str:
+    """The whole application as one pandoc Markdown text: cover, 目录, body."""
+    pages = document.docx_pages()
+    anchors = {page.src_uri: page.anchor for page in pages}
+    parts = []
+    for index, page in enumerate(pages):
+        text = rewrite_page(page, anchors, footnote_prefix=f"p{index}-")
+        if page.is_cover:
+            parts.append(f"::: cover\n{text}\n:::")
+            if draft:
+                parts.append(f'::: {{custom-style="Cover Note"}}\n{DRAFT_NOTE}\n:::')
+            continue
+        if index == 0 or pages[index - 1].is_cover:
+            front = ooxml.page_break() + ooxml.toc(document.headings(), page_numbers) + ooxml.front_matter_section_end()
+            parts.append(ooxml.raw_block(front))
+        parts.append(text)
+    return "\n\n".join(parts) + "\n"
+
+
+def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
+    """Everything pandoc is told besides its input and output."""
+    return [
+        f"--reference-doc={reference_doc}",
+        f"--lua-filter={FILTER}",
+        f"--resource-path={resource_path}",
+        f"--data-dir={PANDOC_DIR}",
+        "--metadata=lang:zh-CN",
+        "--wrap=none",
+    ]
+
+
+@functools.cache
+def _reference_file(draft: bool) -> Path:
+    """The generated reference document, made once per process."""
+    handle, name = tempfile.mkstemp(prefix="shenbao-reference-", suffix=".docx")
+    with os.fdopen(handle, "wb") as out:
+        out.write(build_reference(draft))
+    return Path(name)
+
+
+def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) -> None:
+    pypandoc.convert_text(
+        markdown,
+        to="docx",
+        format="markdown",
+        outputfile=str(output),
+        extra_args=pandoc_args(_reference_file(draft), resource_path),
+    )
+
+
+def set_properties(path: Path, info: DocxInfo) -> None:
+    document = docx.Document(str(path))
+    properties = document.core_properties
+    properties.title = info.title
+    properties.author = info.author
+    properties.language = "zh-CN"
+    if info.revision:
+        properties.comments = f"修订版本：{info.revision}"
+        properties.version = info.revision
+    document.save(str(path))
+
+
+def write_docx(
+    document: Document,
+    output: Path,
+    draft: bool,
+    resource_path: Path,
+    info: DocxInfo,
+    page_numbers: dict[str, int] | None = None,
+) -> Path:
+    """Write the DOCX next to ``output`` and move it into place when complete."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.part")
+    try:
+        run_pandoc(assemble(document, draft, page_numbers), partial, draft, resource_path)
+        set_properties(partial, info)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return output
+
+
+def export(document: Document, output: Path, final: bool, resource_path: Path, info: DocxInfo) -> Path:
+    """The draft in one pandoc run; the final file with its 目录 page numbers filled in.
+
+    For the final file a first version is rendered by LibreOffice to learn on
+    which page each heading falls; the body restarts at page 1 in its own
+    section, so filling the 目录 cannot move those pages.
+    """
+    if not final:
+        return write_docx(document, output, True, resource_path, info)
+    with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
+        trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
+        pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
+    numbers = render.heading_pages(document.headings(), pages)
+    return write_docx(document, output, False, resource_path, info, page_numbers=numbers)

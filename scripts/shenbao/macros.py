@@ -1,0 +1,68 @@
+"""mkdocs-macros module: the macros writers use in pages.
+
+``{{ fig("population.births") }}`` renders a figure; ``{{ missing("…") }}`` marks
+text the source lost. Pages are checked before rendering so that every problem
+comes back with its file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from shenbao import markers
+from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
+from shenbao.references import check_template
+
+DEFAULT_FIGURES_FILE = "data/figures.yml"
+# Names Jinja itself provides inside templates.
+_JINJA_NAMES = {"loop", "self", "caller", "varargs", "kwargs"}
+
+
+def figures_path(config) -> Path:
+    project_dir = Path(config.config_file_path).parent
+    return project_dir / config.extra.get("figures_file", DEFAULT_FIGURES_FILE)
+
+
+def define_env(env) -> None:
+    try:
+        book = load_figures(figures_path(env.conf))
+    except FigureDataError as error:
+        raise PluginError(str(error)) from None
+    env.variables["figures"] = book
+
+    @env.macro
+    def fig(name: str) -> str:
+        """A figure as Markdown: ``1271人``, or 【待填：…】 while it is unknown."""
+        try:
+            return book.get_figure(name).as_markdown()
+        except UnknownFigureError as error:
+            page = env.page.file.src_uri if env.page else "?"
+            raise PluginError(f"docs/{page}: {error}") from None
+
+    @env.macro
+    def missing(description: str) -> str:
+        """Mark text the source lost, visibly, so the final build refuses it."""
+        return markers.missing(description)
+
+
+def on_pre_page_macros(env) -> None:
+    """Refuse a page whose template has errors, naming file and line of each."""
+    book: FigureBook = env.variables["figures"]
+    known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | _JINJA_NAMES
+    problems = check_template(env.markdown, env.env, book.keys(), known)
+    if not problems:
+        return
+    page = env.page
+    offset = front_matter_lines(page.file.content_string, env.markdown)
+    where = f"{Path(env.conf.docs_dir).name}/{page.file.src_uri}"
+    lines = [f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems]
+    raise PluginError("\n".join(lines))
+
+
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the source file precede the Markdown MkDocs hands over."""
+    if source.endswith(markdown):
+        return source[: len(source) - len(markdown)].count("\n")
+    return 0

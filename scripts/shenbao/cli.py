@@ -10,19 +10,21 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 
-
 class _Plain(logging.Formatter):
     LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
 
+    PAGE_ERROR = re.compile(r"^Error reading page '(.+)':$")
+
     def format(self, record: logging.LogRecord) -> str:
         level = self.LEVELS.get(record.levelname)
-        message = record.getMessage()
+        message = self.PAGE_ERROR.sub(r"读取页面 \1 时出错：", record.getMessage())
         return f"{level}：{message}" if level else message
 
 
@@ -56,8 +58,11 @@ def replace_file(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def build(final: bool, config_file: str = "mkdocs.yml", verbose: bool = False) -> Path:
-    """Build the site and the DOCX; return the DOCX now in ``dist/``."""
+def build(final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, **overrides) -> Path:
+    """Build the site and the DOCX; return the DOCX now in ``dist/``.
+
+    ``overrides`` replace settings of the config file, as MkDocs' own options do.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -67,12 +72,12 @@ def build(final: bool, config_file: str = "mkdocs.yml", verbose: bool = False) -
     project = config_path.parent
     scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=project))
     try:
-        config = load_config(str(config_path), site_dir=str(scratch))
+        config = load_config(str(config_path), site_dir=str(scratch), **overrides)
         mkdocs_build(config)
         built = sorted((scratch / "downloads").glob("*.docx"))
         if not built:
             raise SystemExit("错误：构建没有生成 DOCX")
-        site_dir = Path(config_path.parent / "site")
+        site_dir = project / "site"
         replace_dir(scratch, site_dir)
         docx = project / "dist" / built[0].name
         replace_file(site_dir / "downloads" / built[0].name, docx)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import docx
 import pypandoc
+from docx.oxml.ns import qn
 
-from shenbao import ooxml, render
+from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage
 from shenbao.reference_docx import build_reference
 
@@ -26,9 +27,7 @@ PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
 DRAFT_NOTE = "草稿　目录页码待生成：在 Word 中“更新域”，或以 make final 生成终稿"
 
-_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
-)
+_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 _REFERENCE = re.compile(r"^(?P<lead> {0,3}\[(?!\^)[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
 _FOOTNOTE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -120,6 +119,7 @@ def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
         f"--data-dir={PANDOC_DIR}",
         "--metadata=lang:zh-CN",
         "--wrap=none",
+        "--syntax-highlighting=none",  # an application has no code; no coloured token styles
     ]
 
 
@@ -142,8 +142,23 @@ def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) ->
     )
 
 
-def set_properties(path: Path, info: DocxInfo) -> None:
+def fit_tables(body) -> None:
+    """Spread every table's columns over the type area.
+
+    Pandoc sizes the column grid against its own default text width; Word lays
+    out a fixed table by that grid, so the grid is scaled to the real width.
+    """
+    for grid in body.iter(qn("w:tblGrid")):
+        columns = grid.findall(qn("w:gridCol"))
+        total = sum(int(c.get(qn("w:w"))) for c in columns) or 1
+        for column in columns:
+            column.set(qn("w:w"), str(int(column.get(qn("w:w"))) * layout.TYPE_WIDTH // total))
+
+
+def finish_docx(path: Path, info: DocxInfo) -> None:
+    """What pandoc cannot be told: table grids and the file's properties."""
     document = docx.Document(str(path))
+    fit_tables(document.element.body)
     properties = document.core_properties
     properties.title = info.title
     properties.author = info.author
@@ -167,7 +182,7 @@ def write_docx(
     partial = output.with_name(f".{output.name}.part")
     try:
         run_pandoc(assemble(document, draft, page_numbers), partial, draft, resource_path)
-        set_properties(partial, info)
+        finish_docx(partial, info)
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)

@@ -35,7 +35,8 @@ class FigureDataError(Exception):
 
     def __str__(self) -> str:
         hint = f"（提示：{self.hint}）" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.message}{hint}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}{hint}"
 
 
 class UnknownFigureError(KeyError):
@@ -118,7 +119,7 @@ def escape_markdown(text: str) -> str:
 
 
 def closest_names(name: str, names, n: int = 3) -> list[str]:
-    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.5)
+    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.75)
 
 
 # --- loading -----------------------------------------------------------------
@@ -161,7 +162,9 @@ def _compose(text: str, path) -> tuple[object, dict[tuple, Mark]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = f"YAML 格式错误：{error.problem or error.context}"
-        raise FigureDataError(path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对") from None
+        raise FigureDataError(
+            path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对"
+        ) from None
     marks: dict[tuple, Mark] = {}
     scalars = yaml.SafeLoader("")  # only its constructor is used, once for every scalar
 
@@ -173,7 +176,9 @@ def _compose(text: str, path) -> tuple[object, dict[tuple, Mark]]:
                 key = key_node.value
                 if key in result:
                     line = key_node.start_mark.line + 1
-                    raise FigureDataError(path, line, key_node.start_mark.column + 1, f"重复的名称 “{key}”", "同一分组内名称不能重复")
+                    raise FigureDataError(
+                        path, line, key_node.start_mark.column + 1, f"重复的名称 “{key}”", "同一分组内名称不能重复"
+                    )
                 result[key] = build(value_node, (*where, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -217,7 +222,11 @@ def _explain(error: jsonschema.ValidationError, where: tuple) -> tuple[str, str]
     kind = error.validator
     if kind == "required":
         missing = re.search(r"'(\w+)'", error.message).group(1)
-        hints = {"label": "每项都要有中文名称", "value": "未知的值写 value: null", "unit": "数量要有单位，如 人、万元、%"}
+        hints = {
+            "label": "每项都要有中文名称",
+            "value": "未知的值写 value: null",
+            "unit": "数量要有单位，如 人、万元、%",
+        }
         return f"{name} 缺少 {missing}", hints.get(missing, "")
     if kind == "additionalProperties":
         return f"{name} 有未知字段 {where[-1]}", "可用字段：label、value、unit、approx、note、keep"

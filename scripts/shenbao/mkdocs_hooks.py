@@ -26,13 +26,19 @@ def _figures(config):
     return config.plugins["macros"].variables["figures"]
 
 
+def _known_text(config, name: str) -> str:
+    """A figure's text when the data has it and it is known, else ''."""
+    figure = _figures(config).get(name)
+    return figure.as_text() if figure is not None and figure.known else ""
+
+
 def is_final(config) -> bool:
     return config.extra.get("build_mode") == FINAL
 
 
 def on_config(config):
-    title = _figures(config).get_figure("application.title")
-    config.site_name = title.as_text() if title.known else config.site_name
+    # The title lives in the data like every other fact; mkdocs.yml's site_name is the fallback.
+    config.site_name = _known_text(config, "application.title") or config.site_name
     config.extra["revision"] = build_revision(Path(config.config_file_path).parent)
 
 
@@ -55,10 +61,8 @@ def on_env(env, config, files):
     final = is_final(config)
     if final and (items := document.open_items()):
         raise PluginError(open_items_report(items, Path(config.docs_dir).name))
-    figures = _figures(config)
     title = config.site_name
-    applicant = figures.get_figure("application.applicant")
-    info = docx_export.DocxInfo(title, applicant.as_text() if applicant.known else "", config.extra["revision"].label)
+    info = docx_export.DocxInfo(title, _known_text(config, "application.applicant"), config.extra["revision"].label)
     output = Path(config.site_dir) / "downloads" / docx_export.docx_filename(title, final)
     executor = ThreadPoolExecutor(max_workers=1)
     _state["docx"] = executor.submit(docx_export.export, document, output, final, Path(config.docs_dir), info)

@@ -61,7 +61,8 @@ def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None) -> 
     )
     for index, heading in enumerate(entries):
         page = "" if page_numbers is None else str(page_numbers.get(heading.id, ""))
-        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">{_run(heading.text)}<w:r><w:tab/></w:r>{_run(page)}</w:hyperlink>'
+        shown = f"{_run(heading.text)}<w:r><w:tab/></w:r>{_run(page)}"
+        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">{shown}</w:hyperlink>'
         start = field_start if index == 0 else ""
         paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{heading.level}"/>{tab}</w:pPr>{start}{link}</w:p>')
     if not entries:

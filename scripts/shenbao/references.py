@@ -55,7 +55,9 @@ def undefined_names(tree: nodes.Template, known: set[str]) -> list[Reference]:
     ]
 
 
-def check_template(markdown: str, environment: jinja2.Environment, figure_names, known_names: set[str]) -> list[Problem]:
+def check_template(
+    markdown: str, environment: jinja2.Environment, figure_names, known_names: set[str]
+) -> list[Problem]:
     """All template problems of a page: syntax, unknown figures, undefined names."""
     try:
         tree = parse_template(markdown, environment)
@@ -69,6 +71,6 @@ def check_template(markdown: str, environment: jinja2.Environment, figure_names,
             problems.append(Problem(ref.line, f"未知数据项 “{ref.name}”", hint))
     for ref in undefined_names(tree, known_names):
         suggestions = closest_names(ref.name, known_names)
-        hint = f"是否想用：{'、'.join(suggestions)}" if suggestions else "数据项请写成 fig(\"分组.名称\")"
+        hint = f"是否想用：{'、'.join(suggestions)}" if suggestions else '数据项请写成 fig("分组.名称")'
         problems.append(Problem(ref.line, f"未定义的名称 “{ref.name}”", hint))
     return sorted(problems, key=lambda p: p.line)

@@ -1,0 +1,134 @@
+"""Shared helpers: throwaway projects built exactly as a writer builds them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+def pytest_report_header(config):
+    return f"pandoc {pypandoc.get_pandoc_version()} ({pypandoc.get_pandoc_path()})"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@dataclass
+class BuildResult:
+    project: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    @property
+    def site(self) -> Path:
+        return self.project / "site"
+
+    def docx(self) -> Path:
+        found = sorted((self.project / "dist").glob("*.docx"))
+        assert found, f"no DOCX in dist/:\n{self.output}"
+        return found[0]
+
+
+def make_project(where: Path, fixture: str | None = None) -> Path:
+    """A copy of the project whose pages and data come from a fixture (or the application).
+
+    Fixtures have no navigation of their own: their pages come in file order.
+    """
+    project = where / (fixture or "application")
+    project.mkdir(parents=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if fixture:
+        config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config, flags=re.M)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for shared in ("scripts", "overrides"):
+        (project / shared).symlink_to(ROOT / shared)
+    source = FIXTURES / fixture if fixture else ROOT
+    for part in ("docs", "data"):
+        if (source / part).exists():
+            shutil.copytree(source / part, project / part)
+    return project
+
+
+def run_cli(project: Path, *args: str) -> BuildResult:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SHENBAO_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "shenbao", *args], cwd=project, capture_output=True, text=True, env=env, timeout=600
+    )
+    return BuildResult(project, result.returncode, result.stdout, result.stderr)
+
+
+def build(where: Path, fixture: str | None = None, command: str = "build") -> BuildResult:
+    return run_cli(make_project(where, fixture), command)
+
+
+@pytest.fixture(scope="session")
+def application(tmp_path_factory) -> BuildResult:
+    """The real application, built once as a draft."""
+    result = build(tmp_path_factory.mktemp("app"))
+    assert result.returncode == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="session")
+def complete(tmp_path_factory) -> BuildResult:
+    """A small application with every figure known, built as a final file."""
+    result = build(tmp_path_factory.mktemp("complete"), "complete", command="final")
+    assert result.returncode == 0, result.output
+    return result
+
+
+def docx_part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+def docx_parts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
+def paragraph_text(element: etree._Element) -> str:
+    """The text a reader sees: runs' text, not field codes."""
+    return "".join(t.text or "" for t in element.iter(W + "t"))
+
+
+def style_of(styles: etree._Element, style_id: str) -> etree._Element:
+    found = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+    assert found is not None, f"no style {style_id}"
+    return found
+
+
+def wval(element: etree._Element | None, path: str, attr: str = "val") -> str | None:
+    """An attribute of the first element at ``path`` below ``element``."""
+    if element is None:
+        return None
+    found = element.find(path, NS)
+    return None if found is None else found.get(W + attr)

@@ -1,0 +1,74 @@
+"""Building small fixture sites exactly as a writer does, broken ones included."""
+
+import json
+
+from conftest import build, make_project, run_cli
+
+
+def test_unknown_figure_fails_with_file_line_and_closest_name(tmp_path):
+    result = build(tmp_path, "unknown-figure")
+    assert result.returncode == 1
+    assert "docs/index.md:9: 未知数据项 “population.birth”（提示：是否想用：population.births）" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_broken_yaml_fails_with_file_and_line(tmp_path):
+    result = build(tmp_path, "broken-yaml")
+    assert result.returncode == 1
+    assert "data/figures.yml:3:" in result.stderr
+    assert "YAML 格式错误" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_template_syntax_error_names_the_line(tmp_path):
+    result = build(tmp_path, "syntax-error")
+    assert result.returncode == 1
+    assert "docs/index.md:5: 模板语法错误" in result.stderr
+
+
+def test_missing_data_file_is_named(tmp_path):
+    result = build(tmp_path, "missing-data")
+    assert result.returncode == 1
+    assert "figures.yml: 找不到数据文件" in result.stderr
+
+
+def test_dead_link_fails_the_strict_build(tmp_path):
+    result = build(tmp_path, "dead-link")
+    assert result.returncode == 1
+    assert "index.md" in result.stderr and "work.md" in result.stderr
+
+
+def test_text_figures_cannot_inject_html(tmp_path):
+    result = build(tmp_path, "html-injection")
+    assert result.returncode == 0, result.output
+    html = (result.site / "index.html").read_text(encoding="utf-8")
+    assert "<script>window.injected" not in html
+    assert "&lt;script&gt;window.injected = 1&lt;/script&gt;*样例*" in html
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
+    project = make_project(tmp_path, "unknown-figure")
+    page = project / "docs" / "index.md"
+    broken = page.read_text(encoding="utf-8")
+    page.write_text(broken.replace('fig("population.birth")', 'fig("population.births")'), encoding="utf-8")
+    assert run_cli(project, "build").returncode == 0
+    site_before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    docx_before = {p: p.read_bytes() for p in (project / "dist").glob("*")}
+
+    page.write_text(broken, encoding="utf-8")
+    failed = run_cli(project, "build")
+
+    assert failed.returncode == 1
+    assert "上次成功构建的 site/ 和 dist/ 保持不变" in failed.stderr
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == site_before
+    assert {p: p.read_bytes() for p in (project / "dist").glob("*")} == docx_before
+    assert not list(project.glob(".site-*")), "scratch folders are cleaned up"
+
+
+def test_search_index_segments_chinese_words(application):
+    index = json.loads((application.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\\u200b" in index["config"]["separator"]
+    text = " ".join(doc["text"] for doc in index["docs"])
+    # jieba splits sentences into words, marked by zero-width spaces in the index
+    assert "\u200b节育率\u200b" in text or "\u200b综合\u200b节育率" in text
+    assert "计划生育" in text

@@ -72,3 +72,16 @@ def test_search_index_segments_chinese_words(application):
     # jieba splits sentences into words, marked by zero-width spaces in the index
     assert "\u200b节育率\u200b" in text or "\u200b综合\u200b节育率" in text
     assert "计划生育" in text
+
+
+def test_final_build_refuses_and_lists_every_open_item(application):
+    draft_before = application.docx().read_bytes()
+    result = run_cli(application.project, "final")
+    assert result.returncode == 1
+    assert "终稿尚不能生成：22 项数据待填，1 处原文缺失。" in result.stderr
+    assert "place.city  【待填：市名】  见 docs/jiben-qingkuang.md、docs/gongzuo-kaizhan.md" in result.stderr
+    assert "【原文缺失：" in result.stderr
+    assert sorted(p.name for p in (application.project / "dist").glob("*.docx")) == [
+        "计划生育优质服务先进申报（草稿）.docx"
+    ]
+    assert application.docx().read_bytes() == draft_before

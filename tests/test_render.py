@@ -5,7 +5,9 @@ import subprocess
 
 import pytest
 from lxml import etree
+from PIL import Image
 
+from conftest import build
 from shenbao import layout, render
 
 pytestmark = pytest.mark.render
@@ -74,3 +76,14 @@ def test_final_contents_is_filled_with_the_true_page_numbers(final_pdf):
     for heading, page in entries.items():
         assert heading in by_number[int(page)], f"{heading} is not on page {page}"
     assert "草稿" not in "".join(pages)
+
+
+def test_preview_renders_pdf_and_page_images(tmp_path):
+    result = build(tmp_path, "complete", command="preview")
+    assert result.returncode == 0, result.output
+    preview = result.project / "dist" / "preview"
+    assert list(preview.glob("*.pdf"))
+    pngs = sorted((preview / "pages").glob("page-*.png"))
+    assert len(pngs) >= 3
+    width, height = Image.open(pngs[0]).size
+    assert abs(height / width - 297 / 210) < 0.01

@@ -268,3 +268,9 @@ def test_links_between_pages_are_internal_links_to_bookmarks(final_body):
 def test_final_properties_name_the_applicant(final):
     core = etree.tostring(docx_part(final, "docProps/core.xml"), encoding="unicode")
     assert "<dc:creator>样例市人民政府</dc:creator>" in core
+
+
+def test_file_properties_record_the_revision(draft):
+    core = etree.tostring(docx_part(draft, "docProps/core.xml"), encoding="unicode")
+    # the test project is a copy outside git, and the file says so rather than inventing a revision
+    assert "修订版本：未纳入 git 的工作副本" in core

@@ -58,7 +58,9 @@ def replace_file(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def build(final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, **overrides) -> Path:
+def build(
+    final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, preview: bool = False, **overrides
+) -> Path:
     """Build the site and the DOCX; return the DOCX now in ``dist/``.
 
     ``overrides`` replace settings of the config file, as MkDocs' own options do.
@@ -68,6 +70,7 @@ def build(final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = F
 
     _quiet_logging(verbose)
     os.environ["SHENBAO_MODE"] = "final" if final else "draft"
+    os.environ["SHENBAO_PREVIEW"] = "true" if preview else "false"
     config_path = Path(config_file).resolve()
     project = config_path.parent
     scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=project))
@@ -86,14 +89,15 @@ def build(final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = F
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def preview(docx: Path) -> Path:
-    """Render the DOCX to PDF and PNG pages in ``dist/preview/``."""
+def preview(docx: Path, site_pdf: Path) -> Path:
+    """Put the PDF the build rendered, and PNG pages of it, in ``dist/preview/``."""
     from shenbao import render
 
     out = docx.parent / "preview"
     scratch = Path(tempfile.mkdtemp(prefix=".preview-", dir=docx.parent))
     try:
-        pdf = render.docx_to_pdf(docx, scratch)
+        pdf = scratch / site_pdf.name
+        shutil.copyfile(site_pdf, pdf)
         render.pdf_to_png(pdf, scratch / "pages")
         replace_dir(scratch, out)
     finally:
@@ -120,10 +124,12 @@ def main(argv: list[str] | None = None) -> int:
             from shenbao.checks import run_checks
 
             return run_checks(Path(args.config_file).resolve().parent, fix=args.fix)
-        docx = build(final=args.command == "final", config_file=args.config_file, verbose=args.verbose)
-        print(f"网站：site/index.html\nDOCX：{docx.relative_to(Path(args.config_file).resolve().parent)}")
-        if args.command == "preview":
-            pdf = preview(docx)
+        project = Path(args.config_file).resolve().parent
+        wants_preview = args.command == "preview"
+        docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
+        print(f"网站：site/index.html\nDOCX：{docx.relative_to(project)}")
+        if wants_preview:
+            pdf = preview(docx, project / "site" / "downloads" / docx.with_suffix(".pdf").name)
             print(f"预览：{pdf.parent}（PDF 和 pages/*.png）")
         return 0
     except (PluginError, ConfigurationError) as error:

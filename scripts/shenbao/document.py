@@ -38,6 +38,11 @@ class RenderedPage:
     def markers(self) -> list[Marker]:
         return find_markers(self.markdown)
 
+    def section_at(self, line: int) -> Heading | None:
+        """The heading a line of the page falls under."""
+        before = [h for h in self.headings if h.line <= line]
+        return before[-1] if before else None
+
 
 def document_order(nav, paths: list[str]) -> list[str]:
     """Page paths in navigation order; pages the navigation omits come last."""
@@ -59,6 +64,14 @@ def document_order(nav, paths: list[str]) -> list[str]:
     return in_nav + [path for path in paths if path not in set(in_nav)]
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where in the application something stands: a page and the section around it."""
+
+    page: str
+    heading: Heading | None
+
+
 @dataclass
 class OpenItem:
     """Something that keeps the application from being final."""
@@ -66,7 +79,11 @@ class OpenItem:
     kind: str
     text: str
     figure: str
-    pages: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[str]:
+        return list(dict.fromkeys(place.page for place in self.places))
 
 
 @dataclass
@@ -94,8 +111,9 @@ class Document:
             for marker in page.markers():
                 key = (marker.kind, marker.figure if marker.kind == PLACEHOLDER else f"{page.src_uri}:{marker.text}")
                 item = items.setdefault(key, OpenItem(marker.kind, marker.text, marker.figure))
-                if page.src_uri not in item.pages:
-                    item.pages.append(page.src_uri)
+                place = Place(page.src_uri, page.section_at(marker.line))
+                if place not in item.places:
+                    item.places.append(place)
         return list(items.values())
 
 

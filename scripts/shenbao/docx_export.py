@@ -189,17 +189,24 @@ def write_docx(
     return output
 
 
-def export(document: Document, output: Path, final: bool, resource_path: Path, info: DocxInfo) -> Path:
+def export(
+    document: Document, output: Path, final: bool, resource_path: Path, info: DocxInfo, preview: Path | None = None
+) -> Path:
     """The draft in one pandoc run; the final file with its 目录 page numbers filled in.
 
     For the final file a first version is rendered by LibreOffice to learn on
     which page each heading falls; the body restarts at page 1 in its own
-    section, so filling the 目录 cannot move those pages.
+    section, so filling the 目录 cannot move those pages. With ``preview`` the
+    finished file is also rendered to that PDF.
     """
-    if not final:
-        return write_docx(document, output, True, resource_path, info)
-    with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
-        trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
-        pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
-    numbers = render.heading_pages(document.headings(), pages)
-    return write_docx(document, output, False, resource_path, info, page_numbers=numbers)
+    if final:
+        with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
+            trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
+            pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
+        numbers = render.heading_pages(document.headings(), pages)
+        write_docx(document, output, False, resource_path, info, page_numbers=numbers)
+    else:
+        write_docx(document, output, True, resource_path, info)
+    if preview is not None:
+        render.docx_to_pdf(output, preview.parent)
+    return output

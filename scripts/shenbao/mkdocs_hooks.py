@@ -12,13 +12,14 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 
-from shenbao import docx_export
+from shenbao import docx_export, review
 from shenbao.document import Document, document_order, open_items_report
-from shenbao.revision import build_revision
+from shenbao.revision import build_revision, page_dates
 
 FINAL = "final"
+DOWNLOADS = "downloads"
 _state: dict = {}
 
 
@@ -40,11 +41,17 @@ def on_config(config):
     # The title lives in the data like every other fact; mkdocs.yml's site_name is the fallback.
     config.site_name = _known_text(config, "application.title") or config.site_name
     config.extra["revision"] = build_revision(Path(config.config_file_path).parent)
+    config.extra["docx_file"] = f"{DOWNLOADS}/{docx_export.docx_filename(config.site_name, is_final(config))}"
+    if config.extra.get("preview"):
+        config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf"))
+    if config.nav is not None and review.REVIEW_PAGE not in str(config.nav):
+        config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
+    _state["dates"] = page_dates(Path(config.docs_dir))
 
 
 def on_files(files: Files, config):
-    _state.clear()
     _state["document"] = Document()
+    files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
     pages = {f.src_uri: f for f in files.documentation_pages()}
     order = document_order(config.nav, list(pages))
     others = [f for f in files if f.src_uri not in pages]
@@ -53,7 +60,16 @@ def on_files(files: Files, config):
 
 @event_priority(-100)  # after mkdocs-macros has rendered the figures
 def on_page_markdown(markdown, page, config, files):
-    return _state["document"].add_page(page.file.src_uri, markdown, page.meta)
+    document: Document = _state["document"]
+    uri = page.file.src_uri
+    page.meta.setdefault("last_changed", _state["dates"].get(uri, ""))
+    if uri == review.REVIEW_PAGE:  # rendered last, when every other page is known
+        titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in document.pages}
+        downloads = [("Word 文件（" + ("终稿" if is_final(config) else "草稿") + "）", config.extra["docx_file"])]
+        if "preview_file" in config.extra:
+            downloads.append(("PDF 预览", config.extra["preview_file"]))
+        markdown = review.review_markdown(document.open_items(), titles, downloads)
+    return document.add_page(uri, markdown, page.meta)
 
 
 def on_env(env, config, files):
@@ -61,11 +77,12 @@ def on_env(env, config, files):
     final = is_final(config)
     if final and (items := document.open_items()):
         raise PluginError(open_items_report(items, Path(config.docs_dir).name))
-    title = config.site_name
-    info = docx_export.DocxInfo(title, _known_text(config, "application.applicant"), config.extra["revision"].label)
-    output = Path(config.site_dir) / "downloads" / docx_export.docx_filename(title, final)
+    revision = config.extra["revision"].label
+    info = docx_export.DocxInfo(config.site_name, _known_text(config, "application.applicant"), revision)
+    output = Path(config.site_dir) / config.extra["docx_file"]
+    preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
     executor = ThreadPoolExecutor(max_workers=1)
-    _state["docx"] = executor.submit(docx_export.export, document, output, final, Path(config.docs_dir), info)
+    _state["docx"] = executor.submit(docx_export.export, document, output, final, Path(config.docs_dir), info, preview)
     executor.shutdown(wait=False)
     return env
 

@@ -60,6 +60,7 @@ class Heading:
     number: str  # "" for an unnumbered heading
     title: str  # without the number
     id: str
+    line: int = 0  # 1-based line in the page's Markdown
 
     @property
     def text(self) -> str:
@@ -109,7 +110,7 @@ def number_headings(markdown: str, counters: Counters) -> tuple[str, list[Headin
         if not explicit_id:
             attrs.insert(0, f"#{anchor}")
         number = "" if unnumbered else counters.next(level)
-        headings.append(Heading(level, number, title, anchor))
+        headings.append(Heading(level, number, title, anchor, index + 1))
         lines[index] = f"{match['hashes']} {number}{title} {{{' '.join(attrs)}}}"
     return "\n".join(lines), headings
 

@@ -32,3 +32,16 @@ def build_revision(project: Path) -> Revision:
     date = _git(project, "log", "-1", "--format=%cs")
     dirty = bool(_git(project, "status", "--porcelain", "--untracked-files=no"))
     return Revision(commit, date, dirty)
+
+
+def page_dates(docs_dir: Path) -> dict[str, str]:
+    """The date each page last changed in git, by path below docs/; one git call for all."""
+    log = _git(docs_dir, "log", "--format=%x00%cs", "--name-only", "--relative", "--", ".")
+    dates: dict[str, str] = {}
+    date = ""
+    for line in log.splitlines():
+        if line.startswith("\0"):
+            date = line[1:]
+        elif line and line not in dates:
+            dates[line] = date
+    return dates

@@ -44,23 +44,18 @@ class RenderedPage:
         return before[-1] if before else None
 
 
+def nav_paths(nav) -> list[str]:
+    """Every page path a MkDocs ``nav`` setting names, in order."""
+    if isinstance(nav, str):
+        return [nav]
+    items = nav.values() if isinstance(nav, dict) else nav or []
+    return [path for item in items for path in nav_paths(item)]
+
+
 def document_order(nav, paths: list[str]) -> list[str]:
     """Page paths in navigation order; pages the navigation omits come last."""
-    ordered: list[str] = []
-
-    def walk(item) -> None:
-        if isinstance(item, str):
-            ordered.append(item)
-        elif isinstance(item, dict):
-            for value in item.values():
-                walk(value)
-        elif isinstance(item, list):
-            for value in item:
-                walk(value)
-
-    walk(nav or [])
     known = set(paths)
-    in_nav = [path for path in ordered if path in known]
+    in_nav = [path for path in nav_paths(nav) if path in known]
     return in_nav + [path for path in paths if path not in set(in_nav)]
 
 

@@ -73,10 +73,10 @@ def make_project(where: Path, fixture: str | None = None) -> Path:
     for part in ("docs", "data"):
         if (source / part).exists():
             shutil.copytree(source / part, project / part)
-    # a fixture brings its own pages and figures; the project's checking settings come along
+    # a fixture brings its own pages, figures and exhibits; the project's checking settings come along
     for settings in (ROOT / "data").glob("*"):
         target = project / "data" / settings.name
-        if settings.name != "figures.yml" and not target.exists():
+        if settings.name not in ("figures.yml", "exhibits.yml") and not target.exists():
             target.parent.mkdir(exist_ok=True)
             shutil.copy(settings, target)
     return project

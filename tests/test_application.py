@@ -7,8 +7,9 @@ import jinja2
 import yaml
 
 from conftest import ROOT
+from shenbao.exhibits import load_exhibits
 from shenbao.figures import load_figures
-from shenbao.references import figure_references, parse_template
+from shenbao.references import exhibit_references, figure_references, parse_template
 
 DOCS = ROOT / "docs"
 FIGURES = load_figures(ROOT / "data" / "figures.yml")
@@ -19,9 +20,18 @@ def pages() -> dict[str, str]:
     return {p.relative_to(DOCS).as_posix(): p.read_text(encoding="utf-8") for p in sorted(DOCS.rglob("*.md"))}
 
 
+EXHIBITS = load_exhibits(ROOT / "data" / "exhibits.yml", FIGURES)
+
+
 def used_figures() -> set[str]:
+    """Figures the pages name directly, and those of the tables and charts they place."""
     environment = jinja2.Environment()
-    return {ref.name for text in pages().values() for ref in figure_references(parse_template(text, environment))}
+    used = set()
+    for text in pages().values():
+        tree = parse_template(text, environment)
+        used |= {ref.name for ref in figure_references(tree)}
+        used |= {name for ref in exhibit_references(tree) for name in EXHIBITS.figure_names(ref.name)}
+    return used
 
 
 def test_every_figure_used_exists_and_every_figure_is_used_or_kept():

@@ -239,15 +239,25 @@ def test_footnotes_are_real_word_footnotes_with_unique_labels(final, final_body)
     assert len(list(final_body.iter(W + "footnoteReference"))) == 2
 
 
+def tables(body) -> dict[str, etree._Element]:
+    """Tables by the text of their first cell and its neighbour."""
+    return {
+        "/".join(paragraph_text(tc) for tc in tbl.findall("w:tr/w:tc", NS)[:2]): tbl for tbl in body.iter(W + "tbl")
+    }
+
+
 def test_tables_span_the_type_area_with_borders_and_unindented_cells(final, final_body):
-    table = final_body.find(".//w:tbl", NS)
+    table = tables(final_body)["指标/数值"]
     assert wval(table, "w:tblPr/w:tblW", "type") == "pct" and wval(table, "w:tblPr/w:tblW", "w") == "5000"
     grid = [int(c.get(W + "w")) for c in table.findall("w:tblGrid/w:gridCol", NS)]
     assert abs(sum(grid) - layout.TYPE_WIDTH) <= len(grid)
     assert table.find("w:tr/w:trPr/w:tblHeader", NS) is not None
     cells = [paragraph_text(tc) for tc in table.iter(W + "tc")]
     assert cells == ["指标", "数值", "出生人数", "1271人", "宣传经费", "100余万元"]
-    assert {wval(p, "w:pPr/w:pStyle") for p in table.iter(W + "p")} == {"Compact"}
+    assert {wval(p, "w:pPr/w:pStyle") for p in table.iter(W + "p")} == {"TableText"}
+    cell_style = style_of(docx_part(final, "word/styles.xml"), "TableText")
+    assert wval(cell_style, "w:pPr/w:ind", "firstLine") == "0"
+    assert wval(cell_style, "w:rPr/w:sz") == "28", "table text is set smaller than the body"
     styles = docx_part(final, "word/styles.xml")
     borders = style_of(styles, "Table").find("w:tblPr/w:tblBorders", NS)
     assert {b.get(W + "sz") for b in borders} == {"4"}

@@ -18,8 +18,9 @@ import yaml
 
 from shenbao import markers, numbering
 from shenbao.document import nav_paths
+from shenbao.exhibits import Exhibits, load_exhibits, table_markdown
 from shenbao.figures import FigureBook, FigureDataError, format_number, load_figures
-from shenbao.references import check_template, figure_references, parse_template
+from shenbao.references import check_template, exhibit_references, figure_references, parse_template
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _CJK = r"\u3400-\u9fff"
@@ -128,17 +129,24 @@ def prose_lines(page: Page) -> list[str]:
 # --- rules: references ---------------------------------------------------------------
 
 
-def check_references(pages: list[Page], book: FigureBook) -> list[Diagnostic]:
+MACROS = {"fig", "missing", "table", "chart", "ref", "figures", "page", "config"}
+
+
+def check_references(pages: list[Page], book: FigureBook, placed: Exhibits) -> list[Diagnostic]:
     environment = jinja2.Environment()
-    known = {"fig", "missing", "figures", "page", "config"}
+    exhibit_names = [*placed.tables, *placed.charts]
     found, used = [], set()
     for page in pages:
-        for problem in check_template(page.text, environment, book.keys(), known):
+        for problem in check_template(page.text, environment, book.keys(), MACROS, exhibit_names):
             column = _column_of(page.lines[problem.line - 1], problem.message)
             rule = "unknown-figure" if "数据项" in problem.message else "template"
+            rule = "unknown-exhibit" if "表或图" in problem.message else rule
             found.append(Diagnostic(page.path, problem.line, column, rule, problem.message, problem.hint))
         with contextlib.suppress(jinja2.TemplateSyntaxError):  # reported above
-            used |= {ref.name for ref in figure_references(parse_template(page.text, environment))}
+            tree = parse_template(page.text, environment)
+            used |= {ref.name for ref in figure_references(tree)}
+            for ref in exhibit_references(tree):
+                used |= set(placed.figure_names(ref.name))
     for figure in book.values():
         if figure.name not in used and not figure.keep:
             found.append(
@@ -405,10 +413,16 @@ def check_length(page: Page, rendered: str) -> list[Diagnostic]:
     ]
 
 
-def render_page(page: Page, book: FigureBook) -> str:
-    """The page's text with figures filled in, as the length rule counts it."""
+def render_page(page: Page, book: FigureBook, placed: Exhibits) -> str:
+    """The page's text with figures and tables filled in, as the length rule counts it (charts count as none)."""
     environment = jinja2.Environment()
-    environment.globals.update(fig=lambda name: book.get_figure(name).as_markdown(), missing=markers.missing)
+    environment.globals.update(
+        fig=lambda name: book.get_figure(name).as_markdown(),
+        missing=markers.missing,
+        table=lambda name: table_markdown(placed.tables[name], book, placed.number(name)),
+        chart=lambda name: "",
+        ref=lambda name: placed.number(name),
+    )
     body = "\n".join(page.lines[page.body_start :])
     return environment.from_string(body).render()
 
@@ -443,8 +457,12 @@ def check_project(project: Path) -> tuple[list[Diagnostic], dict[str, list[Fix]]
         shown = path.relative_to(project).as_posix() if path.is_absolute() else error.path
         return [Diagnostic(shown, error.line or 1, error.column or 1, "data", error.message, error.hint)], {}
     book.path = "data/figures.yml"
+    try:
+        placed = load_exhibits(project / "data" / "exhibits.yml", book)
+    except KeyError as error:
+        return [Diagnostic("data/exhibits.yml", 1, 1, "exhibits", str(error).strip("'\""))], {}
     pages = [read_page(docs, file, project) for file in sorted(docs.rglob("*.md"))]
-    found = check_references(pages, book) + check_relations(book, settings.relations)
+    found = check_references(pages, book, placed) + check_relations(book, settings.relations)
     found += check_structure(pages, nav_pages(project), docs)
     fixes: dict[str, list[Fix]] = {}
     for page in pages:
@@ -455,7 +473,7 @@ def check_project(project: Path) -> tuple[list[Diagnostic], dict[str, list[Fix]]
         if page.meta.get("max_chars"):
             # a page that cannot render is reported by the reference rules already
             with contextlib.suppress(jinja2.TemplateError, KeyError):
-                found += check_length(page, render_page(page, book))
+                found += check_length(page, render_page(page, book, placed))
     return sorted(set(found)), fixes
 
 

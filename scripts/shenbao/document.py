@@ -7,12 +7,13 @@ final-build refusal all read the very text the site shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shenbao.markers import MISSING, PLACEHOLDER, Marker, find_markers
 from shenbao.numbering import Counters, Heading, number_headings
 
 COVER = "cover"  # front matter ``docx: cover`` marks the cover page
+ATTACHMENT = "attachment"  # front matter ``kind: attachment`` marks an attachment (附件)
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class RenderedPage:
     markdown: str  # after macros and numbering
     meta: dict
     headings: tuple[Heading, ...]
+    attachment: int = 0  # 附件 number, 0 for the body
+
+    @property
+    def title(self) -> str:
+        return self.headings[0].title if self.headings else self.src_uri
 
     @property
     def is_cover(self) -> bool:
@@ -85,19 +91,38 @@ class OpenItem:
 class Document:
     pages: list[RenderedPage] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
+    # files the build made (charts), by the path pages link to, as the DOCX embeds them
+    resources: dict[str, str] = field(default_factory=dict)
 
     def add_page(self, src_uri: str, markdown: str, meta: dict) -> str:
-        """Number the page's headings, continuing from the pages before it."""
-        numbered, headings = number_headings(markdown, self.counters)
+        """Number the page's headings, continuing from the pages before it.
+
+        An attachment keeps its headings unnumbered and gets a 附件 number instead;
+        the site shows that label above its title.
+        """
+        attachment = 0
+        if meta.get("kind") == ATTACHMENT:
+            attachment = 1 + sum(1 for p in self.pages if p.attachment and p.src_uri != src_uri)
+        numbered, headings = number_headings(markdown, self.counters, numbered=not attachment)
         self.pages = [p for p in self.pages if p.src_uri != src_uri]
-        self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings)))
+        self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings), attachment))
+        if attachment:
+            return f'<p class="attachment-label">附件{attachment}</p>\n\n{numbered}'
         return numbered
 
     def docx_pages(self) -> list[RenderedPage]:
         return [page for page in self.pages if page.in_docx]
 
     def headings(self) -> list[Heading]:
-        return [h for page in self.docx_pages() if not page.is_cover for h in page.headings]
+        """The body's headings, as the 目录 lists them."""
+        return [h for page in self.docx_pages() if not page.is_cover and not page.attachment for h in page.headings]
+
+    def attachments(self) -> list[RenderedPage]:
+        return [page for page in self.docx_pages() if page.attachment]
+
+    def map_markdown(self, transform) -> None:
+        """Rewrite every page's Markdown, e.g. to fill in caption numbers once all are known."""
+        self.pages = [replace(page, markdown=transform(page.markdown)) for page in self.pages]
 
     def open_items(self) -> list[OpenItem]:
         """Unknown figures (once each, with every page using them) and missing text."""

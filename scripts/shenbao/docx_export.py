@@ -47,11 +47,12 @@ def docx_filename(title: str, final: bool) -> str:
     return f"{title}.docx" if final else f"{title}（草稿）.docx"
 
 
-def resolve_target(target: str, src_uri: str, page_anchors: dict[str, str]) -> str:
+def resolve_target(target: str, src_uri: str, page_anchors: dict[str, str], resources: dict[str, str]) -> str:
     """A link target as it must read inside one DOCX.
 
-    Links to other pages become links to their headings' bookmarks; images and
-    other files become paths below docs/, found through ``--resource-path``.
+    Links to other pages become links to their headings' bookmarks; files the
+    build made (charts) become their print versions; other images and files
+    become paths below docs/, found through ``--resource-path``.
     """
     if _SCHEME.match(target) or target.startswith("#"):
         return target
@@ -59,22 +60,26 @@ def resolve_target(target: str, src_uri: str, page_anchors: dict[str, str]) -> s
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
     if resolved in page_anchors:
         return "#" + (fragment or page_anchors[resolved])
-    return resolved
+    return resources.get(resolved, resolved)
 
 
-def rewrite_page(page: RenderedPage, page_anchors: dict[str, str], footnote_prefix: str) -> str:
+def rewrite_page(
+    page: RenderedPage, page_anchors: dict[str, str], footnote_prefix: str, resources: dict[str, str] | None = None
+) -> str:
     """Make one page's Markdown fit into the single document.
 
     Footnote labels are global in one pandoc document, so each page's labels get
     a prefix of their own.
     """
 
+    resources = resources or {}
+
     def link(match: re.Match) -> str:
-        target = resolve_target(match["target"], page.src_uri, page_anchors)
+        target = resolve_target(match["target"], page.src_uri, page_anchors, resources)
         return f"{match['bang']}[{match['text']}]({target}{match['title'] or ''})"
 
     def reference(match: re.Match) -> str:
-        return match["lead"] + resolve_target(match["target"], page.src_uri, page_anchors) + match["rest"]
+        return match["lead"] + resolve_target(match["target"], page.src_uri, page_anchors, resources) + match["rest"]
 
     lines = page.markdown.split("\n")
     in_fence = ""
@@ -97,7 +102,12 @@ def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | Non
     anchors = {page.src_uri: page.anchor for page in pages}
     parts = []
     for index, page in enumerate(pages):
-        text = rewrite_page(page, anchors, footnote_prefix=f"p{index}-")
+        text = rewrite_page(page, anchors, f"p{index}-", document.resources)
+        if page.attachment == 1:
+            parts.append(attachment_note(document.attachments()))
+        if page.attachment:
+            parts.append(attachment_start(page, text))
+            continue
         if page.is_cover:
             parts.append(f"::: cover\n{text}\n:::")
             if draft:
@@ -108,6 +118,34 @@ def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | Non
             parts.append(ooxml.raw_block(front))
         parts.append(text)
     return "\n\n".join(parts) + "\n"
+
+
+def _styled(style: str, text: str, identifier: str = "") -> str:
+    anchor = f"#{identifier} " if identifier else ""
+    return f'::: {{{anchor}custom-style="{style}"}}\n{text}\n:::'
+
+
+def attachment_note(attachments: list[RenderedPage]) -> str:
+    """``附件：1. ×××`` after one empty line, later names aligned under the first (GB/T 9704 §7.3.4)."""
+    lines = [ooxml.raw_block(ooxml.empty_lines(1))]
+    for number, page in enumerate(attachments, start=1):
+        item = f"{number}\\. {page.title}"  # escaped: "2. …" on its own would become a list
+        if number == 1:
+            lines.append(_styled("Attachment Note", f"附件：{item}"))
+        else:
+            lines.append(_styled("Attachment Note Item", item))
+    return "\n\n".join(lines)
+
+
+def attachment_start(page: RenderedPage, text: str) -> str:
+    """A new page: 附件N on the first line in 黑体, the title centred on the third."""
+    body = text.split("\n")
+    first = page.headings[0] if page.headings else None
+    if first is not None:
+        body = [line for number, line in enumerate(body, start=1) if number != first.line]
+    title = _styled("Attachment Title", first.title, first.id) if first else ""
+    label = _styled("Attachment Label", f"附件{page.attachment}")
+    return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
 
 def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:

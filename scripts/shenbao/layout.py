@@ -78,6 +78,7 @@ PARAGRAPH_STYLES: dict[str, TextStyle] = {
     "BodyText": BODY,
     "FirstParagraph": BODY,
     "Compact": TextStyle(align="left"),
+    "TableText": TextStyle(size=14, align="left", line=None, spacing=0),
     "Title": TextStyle(east_asia=XIAOBIAOSONG, size=TITLE_SIZE, align="center", spacing=0),
     "Subtitle": TextStyle(east_asia=KAITI, align="center", spacing=0),
     "Heading1": TextStyle(east_asia=HEITI, outline_level=0, **HEADING),
@@ -94,11 +95,13 @@ PARAGRAPH_STYLES: dict[str, TextStyle] = {
     "Caption": TextStyle(size=14, align="center"),
     "TableCaption": TextStyle(east_asia=HEITI, size=14, align="center", keep_next=True),
     "ImageCaption": TextStyle(size=14, align="center"),
+    "Figure": TextStyle(align="center", line=None, spacing=0, keep_next=True),
     "CoverInfo": TextStyle(east_asia=KAITI, align="center", spacing=0),
     "CoverNote": TextStyle(east_asia=HEITI, size=14, align="center", line=None, spacing=0),
     "AttachmentLabel": TextStyle(east_asia=HEITI, align="left", page_break_before=True),
     "AttachmentTitle": TextStyle(east_asia=XIAOBIAOSONG, size=TITLE_SIZE, align="center", spacing=0),
     "AttachmentNote": TextStyle(first_line=True),
+    "AttachmentNoteItem": TextStyle(align="left", left_chars=500),
 }
 # Names Word shows for styles pandoc does not define itself.
 STYLE_NAMES = {
@@ -112,6 +115,8 @@ STYLE_NAMES = {
     "AttachmentLabel": "Attachment Label",
     "AttachmentTitle": "Attachment Title",
     "AttachmentNote": "Attachment Note",
+    "AttachmentNoteItem": "Attachment Note Item",
+    "TableText": "Table Text",
 }
 # Character styles: placeholders stay visible in a draft.
 PLACEHOLDER_STYLE = "Placeholder"

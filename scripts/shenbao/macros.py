@@ -7,13 +7,16 @@ comes back with its file and line.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from shenbao import markers
+from shenbao import exhibits, markers
 from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
 from shenbao.references import check_template
+
+CHARTS_DIR = "charts"  # where chart images appear in the site
 
 DEFAULT_FIGURES_FILE = "data/figures.yml"
 # Names Jinja itself provides inside templates.
@@ -28,9 +31,35 @@ def figures_path(config) -> Path:
 def define_env(env) -> None:
     try:
         book = load_figures(figures_path(env.conf))
+        placed = exhibits.load_exhibits(figures_path(env.conf).with_name("exhibits.yml"), book)
     except FigureDataError as error:
         raise PluginError(str(error)) from None
+    except UnknownFigureError as error:
+        raise PluginError(f"data/exhibits.yml: {error}") from None
     env.variables["figures"] = book
+    env.variables["exhibits"] = placed
+
+    @env.macro
+    def table(name: str) -> str:
+        """A table of figures under its numbered caption (表1 …)."""
+        placed.check(name)
+        return exhibits.table_markdown(placed.tables[name], book, placed.number(name))
+
+    @env.macro
+    def chart(name: str) -> str:
+        """A chart of figures over its numbered caption (图1 …); its image is drawn by the build."""
+        placed.check(name)
+        spec = placed.charts[name]
+        here = posixpath.dirname(env.page.file.src_uri) if env.page else ""
+        image = posixpath.relpath(chart_uri(name), here or ".")
+        missing = [book.get_figure(f) for f in spec.figure_names() if not book.get_figure(f).known]
+        return exhibits.chart_markdown(spec, image, placed.number(name), list(dict.fromkeys(missing)))
+
+    @env.macro
+    def ref(name: str) -> str:
+        """The number of a table or chart, e.g. 表1, wherever it is placed."""
+        placed.check(name)
+        return exhibits.reference_token(name)
 
     @env.macro
     def fig(name: str) -> str:
@@ -51,7 +80,8 @@ def on_pre_page_macros(env) -> None:
     """Refuse a page whose template has errors, naming file and line of each."""
     book: FigureBook = env.variables["figures"]
     known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | _JINJA_NAMES
-    problems = check_template(env.markdown, env.env, book.keys(), known)
+    placed = env.variables["exhibits"]
+    problems = check_template(env.markdown, env.env, book.keys(), known, [*placed.tables, *placed.charts])
     if not problems:
         return
     page = env.page
@@ -66,3 +96,7 @@ def front_matter_lines(source: str, markdown: str) -> int:
     if source.endswith(markdown):
         return source[: len(source) - len(markdown)].count("\n")
     return 0
+
+
+def chart_uri(name: str) -> str:
+    return f"{CHARTS_DIR}/{name}.svg"

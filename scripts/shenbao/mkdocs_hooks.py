@@ -14,8 +14,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import docx_export, review
+from shenbao import charts, docx_export, review
 from shenbao.document import Document, document_order, open_items_report
+from shenbao.macros import chart_uri
 from shenbao.revision import build_revision, page_dates
 
 FINAL = "final"
@@ -50,12 +51,26 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
-    _state["document"] = Document()
+    document = _state["document"] = Document()
     files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
+    _add_charts(files, config, document)
     pages = {f.src_uri: f for f in files.documentation_pages()}
     order = document_order(config.nav, list(pages))
     others = [f for f in files if f.src_uri not in pages]
     return Files([pages[uri] for uri in order] + others)
+
+
+def _add_charts(files: Files, config, document: Document) -> None:
+    """Draw every chart the data defines (or take it from the cache) and add it to the site."""
+    placed = config.plugins["macros"].variables["exhibits"]
+    cache = Path(config.config_file_path).parent / ".cache" / "charts"
+    for name, spec in placed.charts.items():
+        try:
+            svg, png = charts.render_chart(spec, _figures(config), cache)
+        except charts.ChartError as error:
+            raise PluginError(str(error)) from None
+        files.append(File.generated(config, chart_uri(name), abs_src_path=str(svg)))
+        document.resources[chart_uri(name)] = str(png)
 
 
 @event_priority(-100)  # after mkdocs-macros has rendered the figures
@@ -72,8 +87,15 @@ def on_page_markdown(markdown, page, config, files):
     return document.add_page(uri, markdown, page.meta)
 
 
+@event_priority(100)  # before search indexes the page
+def on_page_context(context, page, config, nav):
+    page.content = config.plugins["macros"].variables["exhibits"].resolve(page.content)
+    return context
+
+
 def on_env(env, config, files):
     document: Document = _state["document"]
+    document.map_markdown(config.plugins["macros"].variables["exhibits"].resolve)
     final = is_final(config)
     if final and (items := document.open_items()):
         raise PluginError(open_items_report(items, Path(config.docs_dir).name))

@@ -79,12 +79,13 @@ def typed_number(title: str) -> str:
     return match.group(0) if match else ""
 
 
-def number_headings(markdown: str, counters: Counters) -> tuple[str, list[Heading]]:
+def number_headings(markdown: str, counters: Counters, numbered: bool = True) -> tuple[str, list[Heading]]:
     """Put official numbers before every heading and give each a stable id.
 
     The id comes from the unnumbered title, so links survive when sections move.
     A heading marked ``{.unnumbered}`` keeps its text and does not
-    count. Headings deeper than four levels are left alone.
+    count; with ``numbered=False`` (an attachment) no heading is numbered.
+    Headings deeper than four levels are left alone.
     """
     lines = markdown.split("\n")
     headings: list[Heading] = []
@@ -104,7 +105,7 @@ def number_headings(markdown: str, counters: Counters) -> tuple[str, list[Headin
             continue
         level = len(match["hashes"])
         title, attrs = _split_attrs(match["title"])
-        unnumbered = ".unnumbered" in attrs
+        unnumbered = ".unnumbered" in attrs or not numbered
         explicit_id = next((a[1:] for a in attrs if a.startswith("#")), "")
         anchor = explicit_id or heading_id(title)
         if not explicit_id:

@@ -8,7 +8,7 @@ import yaml
 
 from conftest import ROOT
 from shenbao.exhibits import load_exhibits
-from shenbao.figures import load_figures
+from shenbao.figures import BUILD_FIGURES, load_figures
 from shenbao.references import exhibit_references, figure_references, parse_template
 
 DOCS = ROOT / "docs"
@@ -26,7 +26,7 @@ EXHIBITS = load_exhibits(ROOT / "data" / "exhibits.yml", FIGURES)
 def used_figures() -> set[str]:
     """Figures the pages name directly, and those of the tables and charts they place."""
     environment = jinja2.Environment()
-    used = set()
+    used = set(BUILD_FIGURES)
     for text in pages().values():
         tree = parse_template(text, environment)
         used |= {ref.name for ref in figure_references(tree)}

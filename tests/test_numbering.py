@@ -5,7 +5,21 @@ import pytest
 from shenbao.numbering import Counters, chinese_number, heading_label, number_headings, typed_number
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "一"),
+        (7, "七"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (23, "二十三"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (999, "九百九十九"),
+    ],
+)
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 
@@ -54,3 +68,13 @@ def test_typed_numbers_are_recognised():
     assert typed_number("（二）宣传") == "（二）"
     assert typed_number("3.经费") == "3."
     assert typed_number("基本情况") == ""
+
+
+def test_too_many_headings_is_said_plainly():
+    with pytest.raises(ValueError, match="超过 999 个"):
+        chinese_number(1000)
+
+
+def test_a_title_repeated_on_one_page_gets_its_own_id():
+    _, headings = number_headings("# 甲\n## 做法\n# 乙\n## 做法", Counters())
+    assert [h.id for h in headings] == ["甲", "做法", "乙", "做法_1"]

@@ -8,6 +8,7 @@ unambiguous term and punctuation repairs back.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,8 +20,15 @@ import yaml
 from shenbao import markers, numbering
 from shenbao.document import nav_paths
 from shenbao.exhibits import Exhibits, load_exhibits, table_markdown
-from shenbao.figures import FigureBook, FigureDataError, format_number, load_figures
-from shenbao.references import check_template, exhibit_references, figure_references, parse_template
+from shenbao.figures import BUILD_FIGURES, FigureBook, FigureDataError, format_number, load_figures
+from shenbao.references import (
+    check_calls,
+    check_template,
+    exhibit_references,
+    figure_references,
+    parse_template,
+    simple_calls,
+)
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _CJK = r"\u3400-\u9fff"
@@ -62,9 +70,17 @@ class Page:
     body_start: int = 0  # lines of front matter before the Markdown
     meta: dict = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
+
+    @functools.cached_property
+    def masked(self) -> list[str]:
+        return masked_lines(self)
+
+    @functools.cached_property
+    def prose(self) -> list[str]:
+        return prose_lines(self)
 
 
 @dataclass
@@ -73,6 +89,12 @@ class Settings:
     allowed_in_prose: list[str]
     terms: list[dict]
     relations: list[dict]
+
+    @functools.cached_property
+    def term_pattern(self) -> re.Pattern:
+        """Any wrong term: one search tells whether a line needs a closer look."""
+        wrongs = sorted((t["wrong"] for t in self.terms), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, wrongs)) or "(?!)")
 
 
 # --- reading ------------------------------------------------------------------------
@@ -96,9 +118,14 @@ def read_page(docs: Path, file: Path, project: Path) -> Page:
     return Page(file.relative_to(project).as_posix(), file.relative_to(docs).as_posix(), text, start, meta)
 
 
+def _blank_keeping_lines(match: re.Match) -> str:
+    code = match.group(0)
+    return _MASK * len(code) if "\n" not in code else re.sub(r"[^\n]", _MASK, code)
+
+
 def masked_lines(page: Page) -> list[str]:
     """The page's lines with template code, code blocks and front matter blanked out."""
-    text = _JINJA.sub(lambda m: re.sub(r"[^\n]", _MASK, m.group(0)), page.text)
+    text = _JINJA.sub(_blank_keeping_lines, page.text)
     lines = text.split("\n")
     in_fence = ""
     for index, line in enumerate(lines):
@@ -123,7 +150,7 @@ def _blank(match: re.Match) -> str:
 
 def prose_lines(page: Page) -> list[str]:
     """Masked lines without HTML tags or link targets: the words a reader reads."""
-    return [_LINK_TARGET.sub(_blank, _HTML.sub(_blank, line)) for line in masked_lines(page)]
+    return [_LINK_TARGET.sub(_blank, _HTML.sub(_blank, line)) for line in page.masked]
 
 
 # --- rules: references ---------------------------------------------------------------
@@ -135,13 +162,21 @@ MACROS = {"fig", "missing", "table", "chart", "ref", "figures", "page", "config"
 def check_references(pages: list[Page], book: FigureBook, placed: Exhibits) -> list[Diagnostic]:
     environment = jinja2.Environment()
     exhibit_names = [*placed.tables, *placed.charts]
-    found, used = [], set()
+    found, used = [], set(BUILD_FIGURES)
     for page in pages:
+        calls = simple_calls(page.text)
+        if calls is not None:  # the common page: no need for Jinja's parser
+            for problem in check_calls(calls, book.keys(), MACROS, exhibit_names):
+                column = _column_of(page.lines[problem.line - 1], problem.message)
+                found.append(
+                    Diagnostic(page.path, problem.line, column, _rule_of(problem), problem.message, problem.hint)
+                )
+            used |= {c.argument for c in calls if c.macro == "fig"}
+            used |= {name for c in calls if c.macro in ("table", "chart") for name in placed.figure_names(c.argument)}
+            continue
         for problem in check_template(page.text, environment, book.keys(), MACROS, exhibit_names):
             column = _column_of(page.lines[problem.line - 1], problem.message)
-            rule = "unknown-figure" if "数据项" in problem.message else "template"
-            rule = "unknown-exhibit" if "表或图" in problem.message else rule
-            found.append(Diagnostic(page.path, problem.line, column, rule, problem.message, problem.hint))
+            found.append(Diagnostic(page.path, problem.line, column, _rule_of(problem), problem.message, problem.hint))
         with contextlib.suppress(jinja2.TemplateSyntaxError):  # reported above
             tree = parse_template(page.text, environment)
             used |= {ref.name for ref in figure_references(tree)}
@@ -162,6 +197,12 @@ def check_references(pages: list[Page], book: FigureBook, placed: Exhibits) -> l
     return found
 
 
+def _rule_of(problem) -> str:
+    if "数据项" in problem.message:
+        return "unknown-figure"
+    return "unknown-exhibit" if "表或图" in problem.message else "template"
+
+
 def _column_of(line: str, message: str) -> int:
     quoted = re.search(r"“(.+?)”", message)
     position = line.find(quoted.group(1)) if quoted else -1
@@ -176,7 +217,7 @@ def check_typed_numbers(page: Page, book: FigureBook, settings: Settings) -> lis
     pattern = re.compile(rf"(?<![\d.]){_NUMBER}(?P<approx>余|多)?(?P<unit>{units})")
     allowed = re.compile("|".join(re.escape(a) for a in settings.allowed_in_prose) or "(?!)")
     found = []
-    for number, line in enumerate(prose_lines(page), start=1):
+    for number, line in enumerate(page.prose, start=1):
         for match in pattern.finditer(allowed.sub(_blank, line)):
             text = match.group(0)
             holder = _figure_with_value(book, match["value"], match["unit"])
@@ -205,17 +246,21 @@ def _figure_with_value(book: FigureBook, value: str, unit: str):
 
 
 def check_terms(page: Page, settings: Settings) -> list[tuple[Diagnostic, Fix]]:
+    """Every wrong term, found in one pass over each line by one pattern of all terms."""
+    by_wrong = {term["wrong"]: term for term in settings.terms}
     found = []
-    lines = masked_lines(page)
-    for term in settings.terms:
-        wrong, right = term["wrong"], term["right"]
-        for number, line in enumerate(lines, start=1):
-            for match in re.finditer(re.escape(wrong), line):
-                if wrong in right and _inside(line, match.start(), wrong, right):
-                    continue  # 政村 inside 行政村 is the correct form
-                reason = term.get("note") or ("分享网站的同义词替换" if term.get("kind") == "spun" else "规范用语")
-                diagnostic = Diagnostic(page.path, number, match.start() + 1, "term", f"“{wrong}”应为“{right}”", reason)
-                found.append((diagnostic, Fix(number, match.start() + 1, wrong, right)))
+    for number, line in enumerate(page.masked, start=1):
+        if not settings.term_pattern.search(line):
+            continue
+        for wrong, term in by_wrong.items():
+            start = line.find(wrong)
+            while start != -1:
+                right = term["right"]
+                if not (wrong in right and _inside(line, start, wrong, right)):  # 政村 inside 行政村 is right
+                    reason = term.get("note") or ("分享网站的同义词替换" if term.get("kind") == "spun" else "规范用语")
+                    diagnostic = Diagnostic(page.path, number, start + 1, "term", f"“{wrong}”应为“{right}”", reason)
+                    found.append((diagnostic, Fix(number, start + 1, wrong, right)))
+                start = line.find(wrong, start + 1)
     return found
 
 
@@ -248,7 +293,7 @@ _TYPOGRAPHY = [
 
 def check_typography(page: Page) -> list[tuple[Diagnostic, Fix]]:
     found = []
-    for number, line in enumerate(prose_lines(page), start=1):
+    for number, line in enumerate(page.prose, start=1):
         if line.lstrip().startswith("|") or re.match(r"\s*\[[^\]]+\]:", line):
             continue  # table rules and link definitions use ASCII on purpose
         for rule, pattern, message, repair in _TYPOGRAPHY:
@@ -307,7 +352,7 @@ def check_relations(book: FigureBook, relations: list[dict]) -> list[Diagnostic]
 
 
 def page_anchors(page: Page) -> set[str]:
-    _, headings = numbering.number_headings("\n".join(masked_lines(page)), numbering.Counters())
+    _, headings = numbering.number_headings("\n".join(page.masked), numbering.Counters())
     return {h.id for h in headings}
 
 
@@ -320,7 +365,7 @@ def check_structure(pages: list[Page], nav_pages: list[str] | None, docs: Path) 
             found.append(
                 Diagnostic(page.path, 1, 1, "nav", "页面不在 mkdocs.yml 的 nav 中", "加入 nav，读者才能按顺序看到")
             )
-        lines = masked_lines(page)
+        lines = page.masked
         for number, line in enumerate(lines, start=1):
             for match in _LINK.finditer(line):
                 found += _check_link(page, number, match, by_uri, anchors, docs)

@@ -36,11 +36,6 @@ class RenderedPage:
     def in_docx(self) -> bool:
         return self.meta.get("docx", True) is not False
 
-    @property
-    def anchor(self) -> str:
-        """Where a link to the page itself lands: its first heading."""
-        return self.headings[0].id if self.headings else ""
-
     def markers(self) -> list[Marker]:
         return find_markers(self.markdown)
 
@@ -112,10 +107,6 @@ class Document:
 
     def docx_pages(self) -> list[RenderedPage]:
         return [page for page in self.pages if page.in_docx]
-
-    def headings(self) -> list[Heading]:
-        """The body's headings, as the 目录 lists them."""
-        return [h for page in self.docx_pages() if not page.is_cover and not page.attachment for h in page.headings]
 
     def attachments(self) -> list[RenderedPage]:
         return [page for page in self.docx_pages() if page.attachment]

@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 
 from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage
+from shenbao.numbering import Heading
 from shenbao.reference_docx import build_reference
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
@@ -47,24 +48,61 @@ def docx_filename(title: str, final: bool) -> str:
     return f"{title}.docx" if final else f"{title}（草稿）.docx"
 
 
-def resolve_target(target: str, src_uri: str, page_anchors: dict[str, str], resources: dict[str, str]) -> str:
+class Anchors:
+    """Heading ids made unique across the one document.
+
+    On the site each page has ids of its own; in one DOCX a second "主要做法"
+    would collide with the first, so it becomes "主要做法-2", and every link
+    and 目录 entry follows it.
+    """
+
+    def __init__(self, pages: list[RenderedPage]):
+        self.first: dict[str, str] = {}  # page → its first heading's id in the DOCX
+        self.ids: dict[tuple[str, str], str] = {}
+        taken: set[str] = set()
+        for page in pages:
+            for heading in page.headings:
+                unique, count = heading.id, 1
+                while unique in taken:
+                    count += 1
+                    unique = f"{heading.id}-{count}"
+                taken.add(unique)
+                self.ids[(page.src_uri, heading.id)] = unique
+                self.first.setdefault(page.src_uri, unique)
+
+    def of(self, page: str, fragment: str) -> str:
+        return self.ids.get((page, fragment), fragment)
+
+    def headings(self, page: RenderedPage) -> list[Heading]:
+        return [replace(h, id=self.of(page.src_uri, h.id)) for h in page.headings]
+
+
+def docx_headings(document: Document, anchors: Anchors) -> list[Heading]:
+    """The body's headings with their DOCX ids, as the 目录 lists them."""
+    body = [p for p in document.docx_pages() if not p.is_cover and not p.attachment]
+    return [h for page in body for h in anchors.headings(page)]
+
+
+def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[str, str]) -> str:
     """A link target as it must read inside one DOCX.
 
     Links to other pages become links to their headings' bookmarks; files the
     build made (charts) become their print versions; other images and files
     become paths below docs/, found through ``--resource-path``.
     """
-    if _SCHEME.match(target) or target.startswith("#"):
+    if _SCHEME.match(target):
         return target
+    if target.startswith("#"):
+        return "#" + anchors.of(src_uri, target[1:])
     path, _, fragment = target.partition("#")
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
-    if resolved in page_anchors:
-        return "#" + (fragment or page_anchors[resolved])
+    if resolved in anchors.first:
+        return "#" + (anchors.of(resolved, fragment) if fragment else anchors.first[resolved])
     return resources.get(resolved, resolved)
 
 
 def rewrite_page(
-    page: RenderedPage, page_anchors: dict[str, str], footnote_prefix: str, resources: dict[str, str] | None = None
+    page: RenderedPage, anchors: Anchors, footnote_prefix: str, resources: dict[str, str] | None = None
 ) -> str:
     """Make one page's Markdown fit into the single document.
 
@@ -75,13 +113,17 @@ def rewrite_page(
     resources = resources or {}
 
     def link(match: re.Match) -> str:
-        target = resolve_target(match["target"], page.src_uri, page_anchors, resources)
+        target = resolve_target(match["target"], page.src_uri, anchors, resources)
         return f"{match['bang']}[{match['text']}]({target}{match['title'] or ''})"
 
     def reference(match: re.Match) -> str:
-        return match["lead"] + resolve_target(match["target"], page.src_uri, page_anchors, resources) + match["rest"]
+        return match["lead"] + resolve_target(match["target"], page.src_uri, anchors, resources) + match["rest"]
 
     lines = page.markdown.split("\n")
+    for heading in page.headings:  # headings carry their ids as {#id …}
+        unique = anchors.of(page.src_uri, heading.id)
+        if unique != heading.id:
+            lines[heading.line - 1] = lines[heading.line - 1].replace(f"{{#{heading.id}", f"{{#{unique}", 1)
     in_fence = ""
     for index, line in enumerate(lines):
         fence = _FENCE.match(line)
@@ -99,14 +141,14 @@ def rewrite_page(
 def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | None = None) -> str:
     """The whole application as one pandoc Markdown text: cover, 目录, body."""
     pages = document.docx_pages()
-    anchors = {page.src_uri: page.anchor for page in pages}
+    anchors = Anchors(pages)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments()))
         if page.attachment:
-            parts.append(attachment_start(page, text))
+            parts.append(attachment_start(page, text, anchors))
             continue
         if page.is_cover:
             parts.append(f"::: cover\n{text}\n:::")
@@ -114,7 +156,8 @@ def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | Non
                 parts.append(f'::: {{custom-style="Cover Note"}}\n{DRAFT_NOTE}\n:::')
             continue
         if index == 0 or pages[index - 1].is_cover:
-            front = ooxml.page_break() + ooxml.toc(document.headings(), page_numbers) + ooxml.front_matter_section_end()
+            contents = ooxml.toc(docx_headings(document, anchors), page_numbers)
+            front = ooxml.page_break() + contents + ooxml.front_matter_section_end()
             parts.append(ooxml.raw_block(front))
         parts.append(text)
     return "\n\n".join(parts) + "\n"
@@ -137,13 +180,13 @@ def attachment_note(attachments: list[RenderedPage]) -> str:
     return "\n\n".join(lines)
 
 
-def attachment_start(page: RenderedPage, text: str) -> str:
+def attachment_start(page: RenderedPage, text: str, anchors: Anchors) -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
     if first is not None:
         body = [line for number, line in enumerate(body, start=1) if number != first.line]
-    title = _styled("Attachment Title", first.title, first.id) if first else ""
+    title = _styled("Attachment Title", first.title, anchors.of(page.src_uri, first.id)) if first else ""
     label = _styled("Attachment Label", f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
@@ -241,7 +284,7 @@ def export(
         with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
             trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
             pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
-        numbers = render.heading_pages(document.headings(), pages)
+        numbers = render.heading_pages(docx_headings(document, Anchors(document.docx_pages())), pages)
         write_docx(document, output, False, resource_path, info, page_numbers=numbers)
     else:
         write_docx(document, output, True, resource_path, info)

@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 
 from shenbao import exhibits, markers
 from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
-from shenbao.references import check_template
+from shenbao.references import check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
 
@@ -77,12 +77,23 @@ def define_env(env) -> None:
 
 
 def on_pre_page_macros(env) -> None:
-    """Refuse a page whose template has errors, naming file and line of each."""
+    """Refuse a page whose template has errors, naming file and line of each.
+
+    A page made only of simple macro calls is rendered here directly, which
+    leaves mkdocs-macros plain text to pass through.
+    """
     book: FigureBook = env.variables["figures"]
     known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | _JINJA_NAMES
     placed = env.variables["exhibits"]
-    problems = check_template(env.markdown, env.env, book.keys(), known, [*placed.tables, *placed.charts])
+    exhibit_names = [*placed.tables, *placed.charts]
+    calls = simple_calls(env.markdown)
+    if calls is None:
+        problems = check_template(env.markdown, env.env, book.keys(), known, exhibit_names)
+    else:
+        problems = check_calls(calls, book.keys(), set(env.macros), exhibit_names)
     if not problems:
+        if calls:
+            env.markdown = render_calls(env.markdown, calls, env.macros)
         return
     page = env.page
     offset = front_matter_lines(page.file.content_string, env.markdown)

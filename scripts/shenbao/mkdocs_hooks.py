@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from shenbao import charts, docx_export, review
 from shenbao.document import Document, document_order, open_items_report
+from shenbao.figures import APPLICANT, TITLE
 from shenbao.macros import chart_uri
 from shenbao.revision import build_revision, page_dates
 
@@ -40,7 +41,7 @@ def is_final(config) -> bool:
 
 def on_config(config):
     # The title lives in the data like every other fact; mkdocs.yml's site_name is the fallback.
-    config.site_name = _known_text(config, "application.title") or config.site_name
+    config.site_name = _known_text(config, TITLE) or config.site_name
     config.extra["revision"] = build_revision(Path(config.config_file_path).parent)
     config.extra["docx_file"] = f"{DOWNLOADS}/{docx_export.docx_filename(config.site_name, is_final(config))}"
     if config.extra.get("preview"):
@@ -100,7 +101,7 @@ def on_env(env, config, files):
     if final and (items := document.open_items()):
         raise PluginError(open_items_report(items, Path(config.docs_dir).name))
     revision = config.extra["revision"].label
-    info = docx_export.DocxInfo(config.site_name, _known_text(config, "application.applicant"), revision)
+    info = docx_export.DocxInfo(config.site_name, _known_text(config, APPLICANT), revision)
     output = Path(config.site_dir) / config.extra["docx_file"]
     preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
     executor = ThreadPoolExecutor(max_workers=1)

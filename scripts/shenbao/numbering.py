@@ -20,14 +20,20 @@ _slug = slugify(case="lower")
 
 
 def chinese_number(n: int) -> str:
-    """Write 1..99 as Chinese numerals: 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一."""
-    if not 0 < n < 100:
-        raise ValueError(f"heading number out of range: {n}")
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    prefix = "" if tens == 1 else _DIGITS[tens]
-    return prefix + "十" + (_DIGITS[ones] if ones else "")
+    """Write 1..999 as Chinese numerals: 10 → 十, 21 → 二十一, 105 → 一百零五, 110 → 一百一十."""
+    if not 0 < n < 1000:
+        raise ValueError(f"同一级标题超过 999 个（第 {n} 个），无法编号")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if not hundreds:
+        prefix = "" if tens == 1 else _DIGITS[tens]
+        return (prefix + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+    text = _DIGITS[hundreds] + "百"
+    if tens:
+        text += _DIGITS[tens] + "十"
+    elif ones:
+        text += "零"
+    return text + (_DIGITS[ones] if ones else "")
 
 
 def heading_label(level: int, n: int) -> str:
@@ -89,6 +95,7 @@ def number_headings(markdown: str, counters: Counters, numbered: bool = True) ->
     """
     lines = markdown.split("\n")
     headings: list[Heading] = []
+    used: set[str] = set()
     in_fence = ""
     for index, line in enumerate(lines):
         fence = _FENCE.match(line)
@@ -109,11 +116,22 @@ def number_headings(markdown: str, counters: Counters, numbered: bool = True) ->
         explicit_id = next((a[1:] for a in attrs if a.startswith("#")), "")
         anchor = explicit_id or heading_id(title)
         if not explicit_id:
+            anchor = _unique(anchor, used)
             attrs.insert(0, f"#{anchor}")
+        used.add(anchor)
         number = "" if unnumbered else counters.next(level)
         headings.append(Heading(level, number, title, anchor, index + 1))
         lines[index] = f"{match['hashes']} {number}{title} {{{' '.join(attrs)}}}"
     return "\n".join(lines), headings
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    """A repeated title on one page gets _1, _2 …, as MkDocs numbers its own ids."""
+    candidate, count = anchor, 0
+    while candidate in used:
+        count += 1
+        candidate = f"{anchor}_{count}"
+    return candidate
 
 
 def _split_attrs(title: str) -> tuple[str, list[str]]:

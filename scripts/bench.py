@@ -1,0 +1,275 @@
+"""Benchmark: what this project costs over plain MkDocs and plain pandoc.
+
+Generates synthetic applications (Chinese prose with figures, tables, a chart,
+footnotes and links between pages) and times, interleaved in one run:
+
+  plain   mkdocs build of the same pages with the figures written in (same theme,
+          search and Markdown settings; no macros, no hooks)
+  pandoc  pandoc alone, converting the assembled Markdown to DOCX with the same
+          reference document and filter
+  build   this project's build: site and draft DOCX
+  check   this project's make check
+
+Usage: python scripts/bench.py [--sizes 20 200 1000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+KINDS = ("plain", "pandoc", "build", "check")
+
+SENTENCES = [
+    "市委、市政府把人口和计划生育工作纳入经济社会发展总体规划，认真落实党政领导和部门责任制",
+    "各部门严格按照要求，建立健全了垂直负责体系和重点联系制度，形成齐抓共管的工作格局",
+    "通过建立健全各项管理制度，为双创工作纳入科学化、规范化管理轨道提供了有力保障",
+    "乡村利用广播、宣传栏、黑板报等设施，分期宣传法律、法规和计划生育基本知识",
+    "针对各族群众的不同需求，乡镇逐步开展了十登门、十到人服务活动，群众满意度不断提高",
+    "市服务站先后购置了B超、乳腺扫描仪等诊疗仪器，进一步夯实了基层服务的基础建设",
+    "在村级逐步推行竞聘上岗，吸收了知识型、专业型的人员，打造了一支业务熟练的服务队伍",
+]
+UNITS = ["人", "万元", "户", "次", "%"]
+
+
+# --- the synthetic application ---------------------------------------------------------
+
+
+def figure_name(page: int, index: int) -> str:
+    return f"p{page:04d}.f{index}"
+
+
+def figure_value(page: int, index: int) -> tuple[float | int, str]:
+    unit = UNITS[(page + index) % len(UNITS)]
+    value = round(((page * 37 + index * 11) % 9000) / 100, 2) if unit == "%" else (page * 53 + index * 7) % 5000 + 1
+    return value, unit
+
+
+def page_source(page: int, pages: int, with_macros: bool) -> str:
+    """One page: a title, three sections of four paragraphs, figures in every paragraph."""
+
+    def fig(index: int) -> str:
+        if with_macros:
+            return f'{{{{ fig("{figure_name(page, index)}") }}}}'
+        value, unit = figure_value(page, index)
+        return f"{value}{unit}"
+
+    # a part (一、) every twenty pages, sections (（一）) between, as long applications are built
+    lines = [f"# 第{page // 20 + 1}部分工作情况" if page % 20 == 0 else f"## 第{page + 1}项工作情况", ""]
+    figure = 0
+    for section in range(3):
+        lines += [f"### 重点工作{section + 1}", ""]
+        for paragraph in range(4):
+            sentences = []
+            for k in range(3):
+                text = SENTENCES[(page + section + paragraph + k) % len(SENTENCES)]
+                sentences.append(f"{text}，累计达到{fig(figure % 6)}")
+                figure += 1
+            lines += ["。".join(sentences) + "。", ""]
+    if page % 10 == 0:
+        lines += [table_source(page, with_macros), ""]
+    if page == 0:
+        lines += ['{{ chart("funding") }}' if with_macros else "![经费](funding.svg)\n\n图1　经费", ""]
+    following = (page + 1) % pages
+    lines += [f"详见[下一部分](page{following:04d}.md#重点工作1)[^n]。", "", "[^n]: 数据来源：统计年报。", ""]
+    return "\n".join(lines)
+
+
+def table_source(page: int, with_macros: bool) -> str:
+    if with_macros:
+        return f'{{{{ table("t{page:04d}") }}}}'
+    rows = ["| 指标 | 数值 | 单位 | 备注 |", "| --- | ---: | :---: | --- |"]
+    for index in range(6):
+        value, unit = figure_value(page, index)
+        rows.append(f"| 指标{index} | {value} | {unit} |  |")
+    return "\n".join(rows)
+
+
+def figures_yaml(pages: int) -> str:
+    lines = ["application:", "  title: {label: 申报材料标题, value: 基准测试申报}"]
+    for page in range(pages):
+        lines.append(f"p{page:04d}:")
+        for index in range(6):
+            value, unit = figure_value(page, index)
+            lines.append(f'  f{index}: {{label: 指标{index}, unit: "{unit}", value: {value}}}')
+    return "\n".join(lines) + "\n"
+
+
+def exhibits_yaml(pages: int) -> str:
+    lines = ["tables:"]
+    for page in range(0, pages, 10):
+        rows = ", ".join(figure_name(page, index) for index in range(6))
+        lines.append(f"  t{page:04d}: {{title: 指标表, rows: [{rows}]}}")
+    lines += [
+        "charts:",
+        "  funding:",
+        "    title: 经费",
+        "    unit: 万元",
+        "    categories: [一, 二]",
+        f"    series: [{{name: 预算, figures: [{figure_name(0, 1)}, {figure_name(0, 6 - 1)}]}}]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_applications(where: Path, pages: int) -> tuple[Path, Path]:
+    """The project variant and the plain variant of one synthetic application."""
+    ours, plain = where / "ours", where / "plain"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config, flags=re.M)
+    (ours / "docs").mkdir(parents=True)
+    (ours / "data").mkdir()
+    (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for shared in ("scripts", "overrides"):
+        (ours / shared).symlink_to(ROOT / shared)
+    for settings in ("check.yml", "terms.yml", "relations.yml"):
+        shutil.copy(ROOT / "data" / settings, ours / "data" / settings)
+    (ours / "data" / "figures.yml").write_text(figures_yaml(pages), encoding="utf-8")
+    (ours / "data" / "exhibits.yml").write_text(exhibits_yaml(pages), encoding="utf-8")
+
+    (plain / "docs").mkdir(parents=True)
+    (plain / "mkdocs.yml").write_text(plain_config(config), encoding="utf-8")
+    for page in range(pages):
+        name = f"page{page:04d}.md"
+        (ours / "docs" / name).write_text(page_source(page, pages, True), encoding="utf-8")
+        (plain / "docs" / name).write_text(page_source(page, pages, False), encoding="utf-8")
+    return ours, plain
+
+
+def plain_config(config: str) -> str:
+    """The same site settings without macros and hooks."""
+    config = re.sub(r"^  - macros:\n(?:      .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^hooks:\n(?:  - .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^  custom_dir: .*\n", "", config, flags=re.M)
+    return config
+
+
+# --- measuring --------------------------------------------------------------------------
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+
+
+def measure(cwd: Path, command: list[str]) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of one run, in a process of its own."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([PYTHON, "-c", _MEASURE, str(cwd), *command], capture_output=True, text=True, env=env)
+    elapsed, peak, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"failed in {cwd}: {' '.join(command)}\n{result.stderr}")
+    return float(elapsed), int(peak)
+
+
+def prepare_pandoc(ours: Path, plain: Path, work: Path) -> list[str]:
+    """The assembled Markdown of the plain pages, and pandoc's command for it."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import pypandoc
+
+    from shenbao.document import Document
+    from shenbao.docx_export import _reference_file, assemble, pandoc_args
+
+    document = Document()
+    for page in sorted((plain / "docs").glob("*.md")):
+        document.add_page(page.name, page.read_text(encoding="utf-8"), {})
+    source = work / "assembled.md"
+    source.write_text(assemble(document, draft=True), encoding="utf-8")
+    args = pandoc_args(_reference_file(True), plain / "docs")
+    return [
+        pypandoc.get_pandoc_path(),
+        str(source),
+        "-f",
+        "markdown",
+        "-t",
+        "docx",
+        "-o",
+        str(work / "out.docx"),
+        *args,
+    ]
+
+
+def commands(ours: Path, plain: Path, pandoc: list[str]) -> dict[str, tuple[Path, list[str]]]:
+    return {
+        "plain": (plain, [PYTHON, "-m", "mkdocs", "build", "-q"]),
+        "pandoc": (plain, pandoc),
+        "build": (ours, [PYTHON, "-m", "shenbao", "build"]),
+        "check": (ours, [PYTHON, "-m", "shenbao", "check"]),
+    }
+
+
+def run(sizes: list[int], runs: int) -> dict[int, dict[str, tuple[float, int]]]:
+    results: dict[int, dict[str, tuple[float, int]]] = {}
+    with tempfile.TemporaryDirectory(prefix="shenbao-bench-") as scratch:
+        for size in sizes:
+            work = Path(scratch) / str(size)
+            ours, plain = make_applications(work, size)
+            shutil.copy(
+                ROOT / "tests" / "fixtures" / "complete" / "docs" / "img" / "dot.png", plain / "docs" / "funding.svg"
+            )
+            todo = commands(ours, plain, prepare_pandoc(ours, plain, work))
+            for cwd, command in todo.values():  # warm-up: caches (jieba, charts, reference) as a writer has them
+                measure(cwd, command)
+            samples: dict[str, list[tuple[float, int]]] = {kind: [] for kind in KINDS}
+            for _ in range(runs):
+                for kind in KINDS:  # interleaved, so drift in the machine hits every kind alike
+                    samples[kind].append(measure(*todo[kind]))
+            results[size] = {
+                kind: (statistics.median(s for s, _ in values), max(m for _, m in values))
+                for kind, values in samples.items()
+            }
+            print(f"  {size} pages measured", file=sys.stderr)
+    return results
+
+
+def report(results: dict[int, dict[str, tuple[float, int]]], runs: int) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    columns = ["pages", "plain s", "pandoc s", "build s", "check s", "build/plain", "check/plain"]
+    columns += ["plain MiB", "build MiB", "memory build/plain", "build ms/page"]
+    lines = [
+        f"machine: {machine}; {date.today()}; median of {runs} runs",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + " ---: |" * len(columns),
+    ]
+    for size, r in results.items():
+        plain, pandoc, build, check = (r[k][0] for k in KINDS)
+        plain_mem, build_mem = r["plain"][1] / 1024, r["build"][1] / 1024
+        cells = [f"{size}", f"{plain:.2f}", f"{pandoc:.2f}", f"{build:.2f}", f"{check:.2f}"]
+        cells += [f"{build / plain:.2f}", f"{check / plain:.2f}", f"{plain_mem:.0f}", f"{build_mem:.0f}"]
+        cells += [f"{build_mem / plain_mem:.2f}", f"{build / size * 1000:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    if 200 in results:
+        r = results[200]
+        lines += ["", f"ratio build/plain at 200 pages: {r['build'][0] / r['plain'][0]:.2f}"]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 200, 1000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = run(args.sizes, args.runs)
+    print(report(results, args.runs))
+    print(f"(benchmark took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -158,22 +158,37 @@ def plain_config(config: str) -> str:
 # --- measuring --------------------------------------------------------------------------
 
 _MEASURE = """
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
 start = time.perf_counter()
-code = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+os.chdir(sys.argv[1])
+kind, command = sys.argv[2], sys.argv[3:]
+if kind == "python":  # run the tool in this process, so its own peak memory is told apart from pandoc's
+    sys.argv = command
+    import runpy
+    try:
+        runpy.run_module(command[0], run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as exit:
+        code = exit.code or 0
+else:
+    code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 elapsed = time.perf_counter() - start
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if kind == "python" else 0
+print(elapsed, own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def measure(cwd: Path, command: list[str]) -> tuple[float, int]:
-    """Seconds and peak memory (KiB) of one run, in a process of its own."""
+def measure(cwd: Path, kind: str, command: list[str]) -> tuple[float, int, int]:
+    """Seconds, the tool's own peak memory and its helpers' (pandoc's), in KiB, of one run."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([PYTHON, "-c", _MEASURE, str(cwd), *command], capture_output=True, text=True, env=env)
-    elapsed, peak, code = result.stdout.split()
+    with open(os.devnull, "w") as quiet:
+        result = subprocess.run(
+            [PYTHON, "-c", _MEASURE, str(cwd), kind, *command], stdout=subprocess.PIPE, stderr=quiet, text=True, env=env
+        )
+    elapsed, own, helpers, code = result.stdout.split()[-4:]
     if code != "0":
-        raise SystemExit(f"failed in {cwd}: {' '.join(command)}\n{result.stderr}")
-    return float(elapsed), int(peak)
+        raise SystemExit(f"failed in {cwd}: {' '.join(command)}")
+    return float(elapsed), int(own), int(helpers)
 
 
 def prepare_pandoc(ours: Path, plain: Path, work: Path) -> list[str]:
@@ -203,17 +218,20 @@ def prepare_pandoc(ours: Path, plain: Path, work: Path) -> list[str]:
     ]
 
 
-def commands(ours: Path, plain: Path, pandoc: list[str]) -> dict[str, tuple[Path, list[str]]]:
+def commands(ours: Path, plain: Path, pandoc: list[str]) -> dict[str, tuple[Path, str, list[str]]]:
     return {
-        "plain": (plain, [PYTHON, "-m", "mkdocs", "build", "-q"]),
-        "pandoc": (plain, pandoc),
-        "build": (ours, [PYTHON, "-m", "shenbao", "build"]),
-        "check": (ours, [PYTHON, "-m", "shenbao", "check"]),
+        "plain": (plain, "python", ["mkdocs", "build", "-q"]),
+        "pandoc": (plain, "program", pandoc),
+        "build": (ours, "python", ["shenbao", "build"]),
+        "check": (ours, "python", ["shenbao", "check"]),
     }
 
 
-def run(sizes: list[int], runs: int) -> dict[int, dict[str, tuple[float, int]]]:
-    results: dict[int, dict[str, tuple[float, int]]] = {}
+Result = dict[str, tuple[float, int, int]]  # kind → median seconds, own peak KiB, helpers' peak KiB
+
+
+def run(sizes: list[int], runs: int) -> dict[int, Result]:
+    results: dict[int, Result] = {}
     with tempfile.TemporaryDirectory(prefix="shenbao-bench-") as scratch:
         for size in sizes:
             work = Path(scratch) / str(size)
@@ -222,24 +240,28 @@ def run(sizes: list[int], runs: int) -> dict[int, dict[str, tuple[float, int]]]:
                 ROOT / "tests" / "fixtures" / "complete" / "docs" / "img" / "dot.png", plain / "docs" / "funding.svg"
             )
             todo = commands(ours, plain, prepare_pandoc(ours, plain, work))
-            for cwd, command in todo.values():  # warm-up: caches (jieba, charts, reference) as a writer has them
-                measure(cwd, command)
-            samples: dict[str, list[tuple[float, int]]] = {kind: [] for kind in KINDS}
+            for task in todo.values():  # warm-up: caches (jieba, charts, reference) as a writer has them
+                measure(*task)
+            samples: dict[str, list[tuple[float, int, int]]] = {kind: [] for kind in KINDS}
             for _ in range(runs):
                 for kind in KINDS:  # interleaved, so drift in the machine hits every kind alike
                     samples[kind].append(measure(*todo[kind]))
             results[size] = {
-                kind: (statistics.median(s for s, _ in values), max(m for _, m in values))
+                kind: (
+                    statistics.median(seconds for seconds, _, _ in values),
+                    max(own for _, own, _ in values),
+                    max(helpers for _, _, helpers in values),
+                )
                 for kind, values in samples.items()
             }
             print(f"  {size} pages measured", file=sys.stderr)
     return results
 
 
-def report(results: dict[int, dict[str, tuple[float, int]]], runs: int) -> str:
+def report(results: dict[int, Result], runs: int) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     columns = ["pages", "plain s", "pandoc s", "build s", "check s", "build/plain", "check/plain"]
-    columns += ["plain MiB", "build MiB", "memory build/plain", "build ms/page"]
+    columns += ["plain MiB", "build MiB", "memory build/plain", "pandoc MiB", "build ms/page"]
     lines = [
         f"machine: {machine}; {date.today()}; median of {runs} runs",
         "",
@@ -248,11 +270,12 @@ def report(results: dict[int, dict[str, tuple[float, int]]], runs: int) -> str:
     ]
     for size, r in results.items():
         plain, pandoc, build, check = (r[k][0] for k in KINDS)
-        plain_mem, build_mem = r["plain"][1] / 1024, r["build"][1] / 1024
+        plain_mem, build_mem, pandoc_mem = r["plain"][1] / 1024, r["build"][1] / 1024, r["pandoc"][2] / 1024
         cells = [f"{size}", f"{plain:.2f}", f"{pandoc:.2f}", f"{build:.2f}", f"{check:.2f}"]
         cells += [f"{build / plain:.2f}", f"{check / plain:.2f}", f"{plain_mem:.0f}", f"{build_mem:.0f}"]
-        cells += [f"{build_mem / plain_mem:.2f}", f"{build / size * 1000:.1f}"]
+        cells += [f"{build_mem / plain_mem:.2f}", f"{pandoc_mem:.0f}", f"{build / size * 1000:.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "build MiB is the build's own process; pandoc, its helper, peaks as in the pandoc column."]
     if 200 in results:
         r = results[200]
         lines += ["", f"ratio build/plain at 200 pages: {r['build'][0] / r['plain'][0]:.2f}"]

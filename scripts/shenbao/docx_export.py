@@ -8,21 +8,21 @@ it is complete, so a failed build never replaces a good file.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import posixpath
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import docx
 import pypandoc
-from docx.oxml.ns import qn
+from lxml import etree
 
-from shenbao import layout, ooxml, render
+from shenbao import layout, ooxml, reference_docx, render
 from shenbao.document import Document, RenderedPage
 from shenbao.numbering import Heading
-from shenbao.reference_docx import build_reference
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
@@ -204,13 +204,21 @@ def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
     ]
 
 
+REFERENCE_CACHE = Path(tempfile.gettempdir()) / "shenbao-reference"
+
+
 @functools.cache
 def _reference_file(draft: bool) -> Path:
-    """The generated reference document, made once per process."""
-    handle, name = tempfile.mkstemp(prefix="shenbao-reference-", suffix=".docx")
-    with os.fdopen(handle, "wb") as out:
-        out.write(build_reference(draft))
-    return Path(name)
+    """The generated reference document, made again only when its code or pandoc changes."""
+    code = "".join(Path(module.__file__).read_text(encoding="utf-8") for module in (layout, reference_docx))
+    key = hashlib.sha256(f"{code}{pypandoc.get_pandoc_version()}{draft}".encode()).hexdigest()[:16]
+    path = REFERENCE_CACHE / f"reference-{'draft' if draft else 'final'}-{key}.docx"
+    if not path.exists():
+        REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(reference_docx.build_reference(draft))
+        os.replace(partial, path)
+    return path
 
 
 def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) -> None:
@@ -223,31 +231,57 @@ def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) ->
     )
 
 
-def fit_tables(body) -> None:
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CORE_NAMESPACES = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+
+
+def fit_tables(root: etree._Element) -> None:
     """Spread every table's columns over the type area.
 
     Pandoc sizes the column grid against its own default text width; Word lays
     out a fixed table by that grid, so the grid is scaled to the real width.
     """
-    for grid in body.iter(qn("w:tblGrid")):
-        columns = grid.findall(qn("w:gridCol"))
-        total = sum(int(c.get(qn("w:w"))) for c in columns) or 1
+    for grid in root.iter(f"{W}tblGrid"):
+        columns = grid.findall(f"{W}gridCol")
+        total = sum(int(c.get(f"{W}w")) for c in columns) or 1
         for column in columns:
-            column.set(qn("w:w"), str(int(column.get(qn("w:w"))) * layout.TYPE_WIDTH // total))
+            column.set(f"{W}w", str(int(column.get(f"{W}w")) * layout.TYPE_WIDTH // total))
+
+
+def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
+    """Title, author, language and revision, as File > Properties shows them."""
+    values = {"dc:title": info.title, "dc:creator": info.author, "dc:language": "zh-CN"}
+    if info.revision:
+        values |= {"dc:description": f"修订版本：{info.revision}", "cp:version": info.revision}
+    for name, value in values.items():
+        prefix, local = name.split(":")
+        tag = f"{{{_CORE_NAMESPACES[prefix]}}}{local}"
+        element = root.find(tag)
+        if element is None:
+            element = etree.SubElement(root, tag)
+        element.text = value
 
 
 def finish_docx(path: Path, info: DocxInfo) -> None:
-    """What pandoc cannot be told: table grids and the file's properties."""
-    document = docx.Document(str(path))
-    fit_tables(document.element.body)
-    properties = document.core_properties
-    properties.title = info.title
-    properties.author = info.author
-    properties.language = "zh-CN"
-    if info.revision:
-        properties.comments = f"修订版本：{info.revision}"
-        properties.version = info.revision
-    document.save(str(path))
+    """What pandoc cannot be told: table grids and the file's properties.
+
+    The package is rewritten part by part (zlib and lxml do the work), which
+    keeps this off the interpreter while MkDocs writes the site beside it.
+    """
+    edits = {"word/document.xml": fit_tables, "docProps/core.xml": lambda root: set_core_properties(root, info)}
+    rewritten = path.with_name(path.name + ".props")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in edits:
+                root = etree.fromstring(data)
+                edits[item.filename](root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(item, data)
+    os.replace(rewritten, path)
 
 
 def write_docx(

@@ -82,6 +82,8 @@ def on_pre_page_macros(env) -> None:
     A page made only of simple macro calls is rendered here directly, which
     leaves mkdocs-macros plain text to pass through.
     """
+    if env.page.meta.get("render_macros") is False:  # the writer asked for the page as it is
+        return
     book: FigureBook = env.variables["figures"]
     known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | _JINJA_NAMES
     placed = env.variables["exhibits"]
@@ -92,8 +94,10 @@ def on_pre_page_macros(env) -> None:
     else:
         problems = check_calls(calls, book.keys(), set(env.macros), exhibit_names)
     if not problems:
-        if calls:
+        if calls is not None:
             env.markdown = render_calls(env.markdown, calls, env.macros)
+            # nothing is left for Jinja: mkdocs-macros may pass the page through untouched
+            env.page.meta["render_macros"] = False
         return
     page = env.page
     offset = front_matter_lines(page.file.content_string, env.markdown)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
-from shenbao import layout, ooxml, reference_docx, render
+from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage
 from shenbao.numbering import Heading
 
@@ -205,15 +205,18 @@ def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
 
 
 REFERENCE_CACHE = Path(tempfile.gettempdir()) / "shenbao-reference"
+REFERENCE_SOURCES = ("layout.py", "ooxml.py", "reference_docx.py")  # the reference is made from these
 
 
 @functools.cache
 def _reference_file(draft: bool) -> Path:
     """The generated reference document, made again only when its code or pandoc changes."""
-    code = "".join(Path(module.__file__).read_text(encoding="utf-8") for module in (layout, reference_docx))
+    code = "".join((Path(__file__).parent / name).read_text(encoding="utf-8") for name in REFERENCE_SOURCES)
     key = hashlib.sha256(f"{code}{pypandoc.get_pandoc_version()}{draft}".encode()).hexdigest()[:16]
     path = REFERENCE_CACHE / f"reference-{'draft' if draft else 'final'}-{key}.docx"
     if not path.exists():
+        from shenbao import reference_docx  # python-docx is needed only to make a new one
+
         REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
         partial.write_bytes(reference_docx.build_reference(draft))

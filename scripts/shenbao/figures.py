@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import fastjsonschema
-import jsonschema
 import yaml
 
 from shenbao.markers import placeholder
@@ -212,6 +211,8 @@ def _quick_validator():
 
 @functools.cache
 def _explaining_validator():
+    import jsonschema  # only a broken file needs it: keep its import off every build
+
     return jsonschema.Draft202012Validator(_schema())
 
 
@@ -235,7 +236,7 @@ def _validate(data, marks: dict[tuple, Mark], path) -> None:
     raise FigureDataError(path, line, column, message, hint)
 
 
-def _explain(error: jsonschema.ValidationError, where: tuple) -> tuple[str, str]:
+def _explain(error, where: tuple) -> tuple[str, str]:
     """Say a schema error in the writer's words."""
     name = ".".join(str(part) for part in where[:2]) or "文件顶层"
     kind = error.validator

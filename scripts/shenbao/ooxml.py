@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from lxml import etree
-
 from shenbao import layout
 from shenbao.numbering import Heading
-from shenbao.reference_docx import section_geometry
 
 TOC_INSTRUCTION = f'TOC \\o "1-{layout.TOC_LEVELS}" \\h \\z \\u'
 TOC_TITLE = "目　录"
@@ -25,14 +22,22 @@ def page_break() -> str:
     return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
+def section_geometry() -> str:
+    """Page size and margins, shared by the reference document and the cover's section break."""
+    return (
+        f'<w:pgSz w:w="{layout.PAGE_WIDTH}" w:h="{layout.PAGE_HEIGHT}"/>'
+        f'<w:pgMar w:top="{layout.MARGIN_TOP}" w:right="{layout.MARGIN_RIGHT}" w:bottom="{layout.MARGIN_BOTTOM}"'
+        f' w:left="{layout.MARGIN_LEFT}" w:header="{layout.HEADER_DISTANCE}" w:footer="{layout.FOOTER_DISTANCE}"'
+        ' w:gutter="0"/>'
+    )
+
+
 def front_matter_section_end() -> str:
     """End the cover-and-目录 section: same page, no header or footer, so no page number.
 
     The body's section, taken from the reference document, then restarts at page 1.
     """
-    geometry = "".join(etree.tostring(e, encoding="unicode") for e in section_geometry())
-    geometry = geometry.replace(' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"', "")
-    return f'<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/>{geometry}</w:sectPr></w:pPr></w:p>'
+    return f'<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/>{section_geometry()}</w:sectPr></w:pPr></w:p>'
 
 
 def _run(text: str) -> str:

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from shenbao import layout
+from shenbao import layout, ooxml
 from shenbao.layout import TextStyle
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -181,20 +181,9 @@ def _style_tables(styles) -> None:
 
 
 def section_geometry() -> list[etree._Element]:
-    """Page size and margins, shared by the reference and the cover's section break."""
-    return [
-        _el("w:pgSz", w=layout.PAGE_WIDTH, h=layout.PAGE_HEIGHT),
-        _el(
-            "w:pgMar",
-            top=layout.MARGIN_TOP,
-            right=layout.MARGIN_RIGHT,
-            bottom=layout.MARGIN_BOTTOM,
-            left=layout.MARGIN_LEFT,
-            header=layout.HEADER_DISTANCE,
-            footer=layout.FOOTER_DISTANCE,
-            gutter=0,
-        ),
-    ]
+    """The page size and margins of ``ooxml.section_geometry`` as elements."""
+    wrapped = f'<w:sectPr xmlns:w="{W_NS}">{ooxml.section_geometry()}</w:sectPr>'
+    return list(etree.fromstring(wrapped))
 
 
 def _set_page(section) -> None:

@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix test test-fast bench system-deps reference clean
+.PHONY: help build final preview serve check fix test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(READY): requirements.txt requirements-dev.txt pyproject.toml
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-build: $(READY) ## build the site (site/) and the draft DOCX (dist/)
+build: $(READY) chart-font ## build the site (site/) and the draft DOCX (dist/)
 	$(PY) -m shenbao build
 
 final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing
@@ -27,7 +27,7 @@ final: $(READY) system-deps ## build the final DOCX; refuses while figures or te
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
 	$(PY) -m shenbao preview
 
-serve: $(READY) ## live preview of the site at http://127.0.0.1:8000
+serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000
 	$(PY) -m mkdocs serve
 
 check: $(READY) ## check data, references, terms and typography; changes nothing
@@ -42,7 +42,7 @@ test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser
 test-fast: $(READY) ## the tests that need no LibreOffice or browser
 	$(PY) -m pytest -m "not render and not browser"
 
-bench: $(READY) ## benchmark the build against plain MkDocs and pandoc
+bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc
 	$(PY) scripts/bench.py
 
 reference: $(READY) ## write the generated reference documents to dist/
@@ -51,6 +51,9 @@ reference: $(READY) ## write the generated reference documents to dist/
 
 system-deps: ## install the Debian packages the render and browser tests need
 	@bash scripts/install-system-deps.sh
+
+chart-font: ## install the free CJK font charts are drawn with, if missing
+	@bash scripts/install-system-deps.sh fonts
 
 clean: ## remove build outputs (keeps the environment)
 	rm -rf site dist tests/artifacts .bench

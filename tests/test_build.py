@@ -1,6 +1,8 @@
 """Building small fixture sites exactly as a writer does, broken ones included."""
 
 import json
+import os
+import subprocess
 
 from conftest import build, make_project, run_cli
 
@@ -85,3 +87,21 @@ def test_final_build_refuses_and_lists_every_open_item(application):
         "计划生育优质服务先进申报（草稿）.docx"
     ]
     assert application.docx().read_bytes() == draft_before
+
+
+def test_pages_show_when_they_last_changed_in_git(tmp_path):
+    project = make_project(tmp_path, "complete")
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "docs", "data", "mkdocs.yml"], check=True)
+    subprocess.run(
+        [*git, "commit", "-q", "-m", "pages", "--date", "2024-05-08T10:00:00"],
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "2024-05-08T10:00:00"},
+    )
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.output
+    html = (result.site / "a-basics.html").read_text(encoding="utf-8")
+    assert "本页最后修改：2024-05-08" in html
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert f"构建版本：{commit}" in html

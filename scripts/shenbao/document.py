@@ -99,7 +99,6 @@ class Document:
         if meta.get("kind") == ATTACHMENT:
             attachment = 1 + sum(1 for p in self.pages if p.attachment and p.src_uri != src_uri)
         numbered, headings = number_headings(markdown, self.counters, numbered=not attachment)
-        self.pages = [p for p in self.pages if p.src_uri != src_uri]
         self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings), attachment))
         if attachment:
             return f'<p class="attachment-label">附件{attachment}</p>\n\n{numbered}'

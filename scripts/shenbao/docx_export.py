@@ -234,24 +234,32 @@ def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) ->
     )
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 
 
-def fit_tables(root: etree._Element) -> None:
+_GRID = re.compile(rb"<w:tblGrid>(.*?)</w:tblGrid>", re.S)
+_GRID_COLUMN = re.compile(rb'<w:gridCol w:w="(\d+)"\s*/>')
+
+
+def fit_tables(document_xml: bytes) -> bytes:
     """Spread every table's columns over the type area.
 
     Pandoc sizes the column grid against its own default text width; Word lays
     out a fixed table by that grid, so the grid is scaled to the real width.
+    Pandoc writes the grid in one fixed form, so it is rewritten in place rather
+    than by parsing a document that may run to many megabytes.
     """
-    for grid in root.iter(f"{W}tblGrid"):
-        columns = grid.findall(f"{W}gridCol")
-        total = sum(int(c.get(f"{W}w")) for c in columns) or 1
-        for column in columns:
-            column.set(f"{W}w", str(int(column.get(f"{W}w")) * layout.TYPE_WIDTH // total))
+
+    def scale(grid: re.Match) -> bytes:
+        widths = [int(w) for w in _GRID_COLUMN.findall(grid.group(1))]
+        total = sum(widths) or 1
+        columns = b"".join(b'<w:gridCol w:w="%d"/>' % (w * layout.TYPE_WIDTH // total) for w in widths)
+        return b"<w:tblGrid>" + columns + b"</w:tblGrid>"
+
+    return _GRID.sub(scale, document_xml)
 
 
 def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
@@ -274,16 +282,18 @@ def finish_docx(path: Path, info: DocxInfo) -> None:
     The package is rewritten part by part (zlib and lxml do the work), which
     keeps this off the interpreter while MkDocs writes the site beside it.
     """
-    edits = {"word/document.xml": fit_tables, "docProps/core.xml": lambda root: set_core_properties(root, info)}
+
+    def core(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        set_core_properties(root, info)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    edits = {"word/document.xml": fit_tables, "docProps/core.xml": core}
     rewritten = path.with_name(path.name + ".props")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename in edits:
-                root = etree.fromstring(data)
-                edits[item.filename](root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            target.writestr(item, data)
+            target.writestr(item, edits[item.filename](data) if item.filename in edits else data)
     os.replace(rewritten, path)
 
 

@@ -17,6 +17,7 @@ from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, loa
 from shenbao.references import check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
+_SKIP = "render_macros"  # mkdocs-macros' own switch for a page
 
 DEFAULT_FIGURES_FILE = "data/figures.yml"
 # Names Jinja itself provides inside templates.
@@ -97,13 +98,24 @@ def on_pre_page_macros(env) -> None:
         if calls is not None:
             env.markdown = render_calls(env.markdown, calls, env.macros)
             # nothing is left for Jinja: mkdocs-macros may pass the page through untouched
-            env.page.meta["render_macros"] = False
+            env.page.meta[_SKIP] = False
         return
     page = env.page
     offset = front_matter_lines(page.file.content_string, env.markdown)
     where = f"{Path(env.conf.docs_dir).name}/{page.file.src_uri}"
     lines = [f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems]
     raise PluginError("\n".join(lines))
+
+
+def on_post_page_macros(env) -> None:
+    """Take the skip flag back out of the page's metadata.
+
+    Material's navigation looks deeper into every page whose metadata is not
+    empty, on every page of the site: a leftover key costs time that grows with
+    the square of the number of pages.
+    """
+    if env.page.meta.get(_SKIP) is False:  # rendering is over: the switch has done its work
+        del env.page.meta[_SKIP]
 
 
 def front_matter_lines(source: str, markdown: str) -> int:

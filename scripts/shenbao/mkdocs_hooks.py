@@ -48,7 +48,8 @@ def on_config(config):
         config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf"))
     if config.nav is not None and review.REVIEW_PAGE not in str(config.nav):
         config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
-    _state["dates"] = page_dates(Path(config.docs_dir))
+    # in extra, not in each page's metadata: see macros.on_post_page_macros
+    config.extra["page_dates"] = page_dates(Path(config.docs_dir))
 
 
 def on_files(files: Files, config):
@@ -78,7 +79,6 @@ def _add_charts(files: Files, config, document: Document) -> None:
 def on_page_markdown(markdown, page, config, files):
     document: Document = _state["document"]
     uri = page.file.src_uri
-    page.meta.setdefault("last_changed", _state["dates"].get(uri, ""))
     if uri == review.REVIEW_PAGE:  # rendered last, when every other page is known
         titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in document.pages}
         downloads = [("Word 文件（" + ("终稿" if is_final(config) else "草稿") + "）", config.extra["docx_file"])]

@@ -34,10 +34,16 @@ def test_missing_data_file_is_named(tmp_path):
     assert "figures.yml: 找不到数据文件" in result.stderr
 
 
-def test_dead_link_fails_the_strict_build(tmp_path):
+def test_dead_link_fails_with_file_line_and_hint(tmp_path):
     result = build(tmp_path, "dead-link")
     assert result.returncode == 1
-    assert "index.md" in result.stderr and "work.md" in result.stderr
+    assert "docs/index.md:3:3: link: 链接目标 “work.md” 不存在" in result.stderr
+
+
+def test_missing_image_fails_with_file_line_and_hint(tmp_path):
+    result = build(tmp_path, "missing-image")
+    assert result.returncode == 1
+    assert "docs/index.md:5:1: image: 图片 “img/photo.png” 不存在 (应在 docs/img/photo.png)" in result.stderr
 
 
 def test_text_figures_cannot_inject_html(tmp_path):

@@ -137,8 +137,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Abort:
         # MkDocs has already logged the reason above; its own closing line adds nothing.
+        _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+def _locate_link_problems(project: Path) -> None:
+    """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
+    from shenbao.checks import STRUCTURE_RULES, check_project
+
+    located = [d for d in check_project(project)[0] if d.rule in STRUCTURE_RULES]
+    if located:
+        print("位置：", file=sys.stderr)
+        for diagnostic in located:
+            print(f"  {diagnostic}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 import json
 import os
 import subprocess
+import sys
+import time
+import zipfile
 
 from conftest import build, make_project, run_cli
 
@@ -111,3 +114,38 @@ def test_pages_show_when_they_last_changed_in_git(tmp_path):
     assert "本页最后修改：2024-05-08" in html
     commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     assert f"构建版本：{commit}" in html
+
+
+def test_a_killed_build_never_leaves_a_broken_file(tmp_path):
+    """Killed at any moment, the build leaves the old DOCX or the new one, each complete."""
+    project = make_project(tmp_path, "complete")
+    assert run_cli(project, "build").returncode == 0
+    docx = next((project / "dist").glob("*.docx"))
+    old = docx.read_bytes()
+    figures = project / "data" / "figures.yml"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("value: 1271}", "value: 1272}"), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for delay in (0.5, 1.0, 1.5, 2.0, 2.5, 3.0):
+        process = subprocess.Popen([sys.executable, "-m", "shenbao", "build"], cwd=project, env=env)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        visible = [p.name for p in (project / "dist").iterdir() if not p.name.startswith(".")]
+        assert visible == [docx.name]
+        data = docx.read_bytes()
+        if data != old:
+            with zipfile.ZipFile(docx) as archive:
+                assert archive.testzip() is None and "1272" in archive.read("word/document.xml").decode()
+    result = run_cli(project, "build")  # and the next build mends whatever the last kill interrupted
+    assert result.returncode == 0, result.output
+    assert (project / "site" / "index.html").exists()
+    assert not list(project.glob(".site.old"))
+
+
+def test_the_next_build_puts_back_a_site_set_aside_by_a_killed_one(tmp_path):
+    from shenbao.cli import recover_dir
+
+    (tmp_path / ".site.old").mkdir()
+    (tmp_path / ".site.old" / "index.html").write_text("old", encoding="utf-8")
+    recover_dir(tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old"

@@ -14,7 +14,10 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+STALE_SCRATCH_SECONDS = 3600  # a scratch folder this old belongs to a build that was killed
 
 
 class _Plain(logging.Formatter):
@@ -41,14 +44,32 @@ def _quiet_logging(verbose: bool) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def _old(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
 def replace_dir(new: Path, target: Path) -> None:
-    """Put a finished folder where the old one was, removing the old one last."""
-    old = target.with_name(f".{target.name}.old")
+    """Put a finished folder where the old one was, removing the old one last.
+
+    A folder cannot be swapped in one step: if the build is killed between the
+    two renames, ``recover_dir`` puts the old one back on the next run.
+    """
+    old = _old(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_dir(target: Path) -> None:
+    """Undo what a killed build left: the previous folder set aside, scratch folders."""
+    if not target.exists() and _old(target).exists():
+        _old(target).rename(target)
+    stale = time.time() - STALE_SCRATCH_SECONDS
+    for scratch in target.parent.glob(".site-*"):
+        if scratch.is_dir() and scratch.stat().st_mtime < stale:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def replace_file(source: Path, target: Path) -> None:
@@ -73,6 +94,7 @@ def build(
     os.environ["SHENBAO_PREVIEW"] = "true" if preview else "false"
     config_path = Path(config_file).resolve()
     project = config_path.parent
+    recover_dir(project / "site")
     scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=project))
     try:
         config = load_config(str(config_path), site_dir=str(scratch), **overrides)

@@ -1,5 +1,6 @@
 """The DOCX read as pandoc tests its writer: the XML parts a reader's eye depends on."""
 
+import io
 import re
 import zipfile
 
@@ -284,3 +285,12 @@ def test_file_properties_record_the_revision(draft):
     core = etree.tostring(docx_part(draft, "docProps/core.xml"), encoding="unicode")
     # the test project is a copy outside git, and the file says so rather than inventing a revision
     assert "修订版本：未纳入 git 的工作副本" in core
+
+
+def test_reference_document_is_reproducible():
+    from shenbao.reference_docx import build_reference
+
+    first, second = build_reference(draft=False), build_reference(draft=False)
+    for part in ("word/styles.xml", "word/document.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"):
+        with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(second)) as b:
+            assert a.read(part) == b.read(part), part

@@ -15,7 +15,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from shenbao import charts, docx_export, review
-from shenbao.document import Document, document_order, open_items_report
+from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
 from shenbao.macros import chart_uri
 from shenbao.revision import build_revision, page_dates
@@ -46,7 +46,7 @@ def on_config(config):
     config.extra["docx_file"] = f"{DOWNLOADS}/{docx_export.docx_filename(config.site_name, is_final(config))}"
     if config.extra.get("preview"):
         config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf"))
-    if config.nav is not None and review.REVIEW_PAGE not in str(config.nav):
+    if config.nav is not None and review.REVIEW_PAGE not in nav_paths(config.nav):
         config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
     # in extra, not in each page's metadata: see macros.on_post_page_macros
     config.extra["page_dates"] = page_dates(Path(config.docs_dir))

@@ -18,7 +18,7 @@ import jinja2
 import yaml
 
 from shenbao import markers, numbering
-from shenbao.document import nav_paths
+from shenbao.document import nav_paths, resolve_path
 from shenbao.exhibits import Exhibits, load_exhibits, table_markdown
 from shenbao.figures import BUILD_FIGURES, FigureBook, FigureDataError, format_number, load_figures
 from shenbao.references import (
@@ -393,9 +393,7 @@ def _check_link(page: Page, number: int, match: re.Match, by_uri, anchors, docs:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("<"):
         return []
     path, _, fragment = target.partition("#")
-    resolved = Path(page.uri).parent.joinpath(path).as_posix() if path else page.uri
-    resolved = str(Path(resolved)).replace("\\", "/") if path else resolved
-    resolved = re.sub(r"(^|/)\./", r"\1", resolved)
+    resolved = resolve_path(page.uri, path) if path else page.uri
     column = match.start() + 1
     if match.group(1):  # an image
         if not (docs / resolved).is_file():

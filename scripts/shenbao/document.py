@@ -7,6 +7,7 @@ final-build refusal all read the very text the site shows.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 
 from shenbao.markers import MISSING, PLACEHOLDER, Marker, find_markers
@@ -43,6 +44,11 @@ class RenderedPage:
         """The heading a line of the page falls under."""
         before = [h for h in self.headings if h.line <= line]
         return before[-1] if before else None
+
+
+def resolve_path(src_uri: str, target: str) -> str:
+    """A relative link target of a page as a path below docs/ (``../a.md`` from ``sub/b.md`` → ``a.md``)."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
 
 
 def nav_paths(nav) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import posixpath
 import re
 import tempfile
 import zipfile
@@ -21,7 +20,7 @@ import pypandoc
 from lxml import etree
 
 from shenbao import layout, ooxml, render
-from shenbao.document import Document, RenderedPage
+from shenbao.document import Document, RenderedPage, resolve_path
 from shenbao.numbering import Heading
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
@@ -95,7 +94,7 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     if target.startswith("#"):
         return "#" + anchors.of(src_uri, target[1:])
     path, _, fragment = target.partition("#")
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+    resolved = resolve_path(src_uri, path)
     if resolved in anchors.first:
         return "#" + (anchors.of(resolved, fragment) if fragment else anchors.first[resolved])
     return resources.get(resolved, resolved)

@@ -1,8 +1,9 @@
 """mkdocs-macros module: the macros writers use in pages.
 
-``{{ fig("population.births") }}`` renders a figure; ``{{ missing("…") }}`` marks
-text the source lost. Pages are checked before rendering so that every problem
-comes back with its file and line.
+``{{ fig("population.births") }}`` renders a figure; ``{{ table("…") }}`` and
+``{{ chart("…") }}`` place a table or chart of figures, ``{{ ref("…") }}`` names
+its number; ``{{ missing("…") }}`` marks text the source lost. Pages are checked
+before rendering so that every problem comes back with its file and line.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from shenbao import exhibits, markers
 from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
 from shenbao.references import check_calls, check_template, render_calls, simple_calls
 
+DEFAULT_FIGURES_FILE = "data/figures.yml"
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
-
-DEFAULT_FIGURES_FILE = "data/figures.yml"
 # Names Jinja itself provides inside templates.
 _JINJA_NAMES = {"loop", "self", "caller", "varargs", "kwargs"}
 

@@ -196,6 +196,7 @@ def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
         f"--reference-doc={reference_doc}",
         f"--lua-filter={FILTER}",
         f"--resource-path={resource_path}",
+        f"--data-dir={PANDOC_DIR}",  # translations/zh-CN.yaml: pandoc has no Chinese terms of its own
         "--metadata=lang:zh-CN",
         "--wrap=none",
         "--syntax-highlighting=none",  # an application has no code; no coloured token styles

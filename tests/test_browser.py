@@ -174,3 +174,11 @@ def test_printing_drops_navigation_but_keeps_placeholders(page, server):
     assert page.locator(".placeholder").first.is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(SCREENSHOTS / "print.pdf"))
+
+
+def test_home_page_says_how_much_is_still_open(page, server):
+    page.goto(server + "index.html")
+    banner = page.locator(".shenbao-open")
+    assert banner.inner_text() == "尚有 22 项数据待填、1 处原文缺失：见审阅清单。"
+    banner.locator("a").click()
+    page.wait_for_url("**/review.html")

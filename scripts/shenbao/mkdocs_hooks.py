@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from shenbao import charts, docx_export, review
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
+from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.macros import chart_uri
 from shenbao.revision import build_revision, page_dates
 
@@ -98,8 +99,14 @@ def on_env(env, config, files):
     document: Document = _state["document"]
     document.map_markdown(config.plugins["macros"].variables["exhibits"].resolve)
     final = is_final(config)
-    if final and (items := document.open_items()):
+    items = document.open_items()
+    if final and items:
         raise PluginError(open_items_report(items, Path(config.docs_dir).name))
+    # for the banner on the home page: what is still open, at a glance
+    config.extra["open_items"] = {
+        "unknown": sum(1 for item in items if item.kind == PLACEHOLDER),
+        "missing": sum(1 for item in items if item.kind == MISSING),
+    }
     revision = config.extra["revision"].label
     info = docx_export.DocxInfo(config.site_name, _known_text(config, APPLICANT), revision)
     output = Path(config.site_dir) / config.extra["docx_file"]

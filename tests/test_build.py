@@ -153,4 +153,7 @@ def test_the_next_build_puts_back_a_site_set_aside_by_a_killed_one(tmp_path):
 
 def test_a_good_build_says_nothing_but_where_its_outputs_are(application):
     assert application.stderr == ""
-    assert application.stdout.splitlines() == ["网站：site/index.html", "DOCX：dist/计划生育优质服务先进申报（草稿）.docx"]
+    assert application.stdout.splitlines() == [
+        "网站：site/index.html",
+        "DOCX：dist/计划生育优质服务先进申报（草稿）.docx",
+    ]

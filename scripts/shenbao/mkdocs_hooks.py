@@ -17,8 +17,8 @@ from mkdocs.structure.files import File, Files
 from shenbao import charts, docx_export, review
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
-from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.macros import chart_uri
+from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.revision import build_revision, page_dates
 
 FINAL = "final"

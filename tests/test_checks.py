@@ -138,3 +138,26 @@ def test_broken_data_is_reported_with_line_and_column(tmp_path):
 )
 def test_characters_are_counted_as_a_reviewer_counts_them(text, count):
     assert reader_count(text) == count
+
+
+def test_a_project_without_settings_files_is_still_checked(tmp_path):
+    project = make_project(tmp_path, "complete")
+    for settings in ("check.yml", "terms.yml", "relations.yml"):
+        (project / "data" / settings).unlink()
+    page = project / "docs" / "b-work.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[坏链接](nowhere.md)\n", encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    lines = result.stdout.strip().split("\n")
+    assert (
+        len(lines) == 2
+        and lines[0].startswith("docs/b-work.md:")
+        and ": link: 链接目标 “nowhere.md” 不存在" in lines[0]
+    )
+
+
+def test_a_page_with_jinja_loops_passes(tmp_path):
+    project = make_project(tmp_path, "complete")
+    assert "{% for n in range(" in (project / "docs" / "a-basics.md").read_text(encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 0, result.stdout

@@ -22,6 +22,7 @@ from shenbao.document import nav_paths, resolve_path
 from shenbao.exhibits import Exhibits, load_exhibits, table_markdown
 from shenbao.figures import BUILD_FIGURES, FigureBook, FigureDataError, format_number, load_figures
 from shenbao.references import (
+    JINJA_NAMES,
     check_calls,
     check_template,
     exhibit_references,
@@ -161,6 +162,7 @@ MACROS = {"fig", "missing", "table", "chart", "ref", "figures", "page", "config"
 
 def check_references(pages: list[Page], book: FigureBook, placed: Exhibits) -> list[Diagnostic]:
     environment = jinja2.Environment()
+    known = MACROS | set(environment.globals) | JINJA_NAMES
     exhibit_names = [*placed.tables, *placed.charts]
     found, used = [], set(BUILD_FIGURES)
     for page in pages:
@@ -174,7 +176,7 @@ def check_references(pages: list[Page], book: FigureBook, placed: Exhibits) -> l
             used |= {c.argument for c in calls if c.macro == "fig"}
             used |= {name for c in calls if c.macro in ("table", "chart") for name in placed.figure_names(c.argument)}
             continue
-        for problem in check_template(page.text, environment, book.keys(), MACROS, exhibit_names):
+        for problem in check_template(page.text, environment, book.keys(), known, exhibit_names):
             column = _column_of(page.lines[problem.line - 1], problem.message)
             found.append(Diagnostic(page.path, problem.line, column, _rule_of(problem), problem.message, problem.hint))
         with contextlib.suppress(jinja2.TemplateSyntaxError):  # reported above
@@ -213,6 +215,8 @@ def _column_of(line: str, message: str) -> int:
 
 
 def check_typed_numbers(page: Page, book: FigureBook, settings: Settings) -> list[Diagnostic]:
+    if not settings.units:
+        return []
     units = "|".join(re.escape(u) for u in sorted(settings.units, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\d.]){_NUMBER}(?P<approx>余|多)?(?P<unit>{units})")
     allowed = re.compile("|".join(re.escape(a) for a in settings.allowed_in_prose) or "(?!)")
@@ -476,14 +480,19 @@ def render_page(page: Page, book: FigureBook, placed: Exhibits) -> str:
 # --- running -----------------------------------------------------------------------------
 
 
+def _settings_file(path: Path, empty):
+    """A settings file of data/, or ``empty`` where the project has none (that rule then finds nothing)."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or empty
+
+
 def load_settings(project: Path) -> Settings:
     data = project / "data"
-    check = yaml.safe_load((data / "check.yml").read_text(encoding="utf-8"))
-    terms_file = yaml.safe_load((data / "terms.yml").read_text(encoding="utf-8"))
-    terms = [{**t, "kind": kind} for kind in ("spun", "term") for t in terms_file.get(kind, [])]
-    relations_path = data / "relations.yml"
-    relations = yaml.safe_load(relations_path.read_text(encoding="utf-8")) if relations_path.exists() else []
-    return Settings(check["units"], [str(a) for a in check["allowed_in_prose"]], terms, relations or [])
+    check = _settings_file(data / "check.yml", {})
+    terms_file = _settings_file(data / "terms.yml", {})
+    terms = [{**t, "kind": kind} for kind in ("spun", "term") for t in terms_file.get(kind) or []]
+    relations = _settings_file(data / "relations.yml", [])
+    allowed = [str(a) for a in check.get("allowed_in_prose") or []]
+    return Settings(check.get("units") or [], allowed, terms, relations)
 
 
 def nav_pages(project: Path) -> list[str] | None:

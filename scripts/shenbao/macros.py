@@ -15,13 +15,11 @@ from mkdocs.exceptions import PluginError
 
 from shenbao import exhibits, markers
 from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
-from shenbao.references import check_calls, check_template, render_calls, simple_calls
+from shenbao.references import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 DEFAULT_FIGURES_FILE = "data/figures.yml"
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
-# Names Jinja itself provides inside templates.
-_JINJA_NAMES = {"loop", "self", "caller", "varargs", "kwargs"}
 
 
 def figures_path(config) -> Path:
@@ -86,7 +84,7 @@ def on_pre_page_macros(env) -> None:
     if env.page.meta.get("render_macros") is False:  # the writer asked for the page as it is
         return
     book: FigureBook = env.variables["figures"]
-    known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | _JINJA_NAMES
+    known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | JINJA_NAMES
     placed = env.variables["exhibits"]
     exhibit_names = [*placed.tables, *placed.charts]
     calls = simple_calls(env.markdown)

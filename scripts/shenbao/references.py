@@ -14,6 +14,8 @@ from jinja2 import nodes
 
 from shenbao.figures import closest_names
 
+# Names Jinja itself provides inside templates, besides its globals (range, dict …).
+JINJA_NAMES = frozenset({"loop", "self", "caller", "varargs", "kwargs"})
 FIGURE_MACRO = "fig"
 EXHIBIT_MACROS = ("table", "chart", "ref")
 

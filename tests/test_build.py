@@ -7,46 +7,28 @@ import sys
 import time
 import zipfile
 
+import pytest
+
 from conftest import build, make_project, run_cli
 
 
-def test_unknown_figure_fails_with_file_line_and_closest_name(tmp_path):
-    result = build(tmp_path, "unknown-figure")
+@pytest.mark.parametrize(
+    ("fixture", "messages"),
+    [
+        ("unknown-figure", ["docs/index.md:9: 未知数据项 “population.birth”（提示：是否想用：population.births）"]),
+        ("broken-yaml", ["data/figures.yml:3:", "YAML 格式错误"]),
+        ("syntax-error", ["docs/index.md:5: 模板语法错误"]),
+        ("missing-data", ["figures.yml: 找不到数据文件"]),
+        ("dead-link", ["docs/index.md:3:3: link: 链接目标 “work.md” 不存在"]),
+        ("missing-image", ["docs/index.md:5:1: image: 图片 “img/photo.png” 不存在 (应在 docs/img/photo.png)"]),
+    ],
+)
+def test_bad_input_fails_with_file_line_and_hint_and_no_traceback(tmp_path, fixture, messages):
+    result = build(tmp_path, fixture)
     assert result.returncode == 1
-    assert "docs/index.md:9: 未知数据项 “population.birth”（提示：是否想用：population.births）" in result.stderr
+    for message in messages:
+        assert message in result.stderr
     assert "Traceback" not in result.output
-
-
-def test_broken_yaml_fails_with_file_and_line(tmp_path):
-    result = build(tmp_path, "broken-yaml")
-    assert result.returncode == 1
-    assert "data/figures.yml:3:" in result.stderr
-    assert "YAML 格式错误" in result.stderr
-    assert "Traceback" not in result.output
-
-
-def test_template_syntax_error_names_the_line(tmp_path):
-    result = build(tmp_path, "syntax-error")
-    assert result.returncode == 1
-    assert "docs/index.md:5: 模板语法错误" in result.stderr
-
-
-def test_missing_data_file_is_named(tmp_path):
-    result = build(tmp_path, "missing-data")
-    assert result.returncode == 1
-    assert "figures.yml: 找不到数据文件" in result.stderr
-
-
-def test_dead_link_fails_with_file_line_and_hint(tmp_path):
-    result = build(tmp_path, "dead-link")
-    assert result.returncode == 1
-    assert "docs/index.md:3:3: link: 链接目标 “work.md” 不存在" in result.stderr
-
-
-def test_missing_image_fails_with_file_line_and_hint(tmp_path):
-    result = build(tmp_path, "missing-image")
-    assert result.returncode == 1
-    assert "docs/index.md:5:1: image: 图片 “img/photo.png” 不存在 (应在 docs/img/photo.png)" in result.stderr
 
 
 def test_text_figures_cannot_inject_html(tmp_path):

@@ -161,3 +161,13 @@ def test_a_page_with_jinja_loops_passes(tmp_path):
     assert "{% for n in range(" in (project / "docs" / "a-basics.md").read_text(encoding="utf-8")
     result = run_cli(project, "check")
     assert result.returncode == 0, result.stdout
+
+
+def test_text_inside_table_cells_is_checked_too(tmp_path):
+    project = make_project(tmp_path, "complete")
+    page = project / "docs" / "b-work.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n| 项目 | 说明 |\n| --- | --- |\n| 宣传 | 广播,电视 |\n", encoding="utf-8"
+    )
+    lines = run_cli(project, "check").stdout.strip().split("\n")
+    assert len(lines) == 2 and ": punctuation: 中文里用了半角标点 (改为“，”)" in lines[0]

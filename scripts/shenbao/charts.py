@@ -77,12 +77,12 @@ def draw(spec: ChartSpec, book: FigureBook):
         for index, series in enumerate(spec.series):
             for position, name in enumerate(series.figures):
                 x = position - 0.4 + width * (index + 0.5)
-                figure_ = book.get_figure(name)
-                if figure_.known:
-                    axes.bar(x, figure_.value, width, color=greys[index % len(greys)], edgecolor="black", linewidth=0.5)
+                value = book.get_figure(name)
+                if value.known:
+                    axes.bar(x, value.value, width, color=greys[index % len(greys)], edgecolor="black", linewidth=0.5)
                     axes.annotate(
-                        f"{figure_.as_text().removesuffix(spec.unit)}",
-                        (x, figure_.value),
+                        value.as_text().removesuffix(spec.unit),
+                        (x, value.value),
                         ha="center",
                         va="bottom",
                         fontproperties=font,
@@ -93,6 +93,7 @@ def draw(spec: ChartSpec, book: FigureBook):
                     axes.annotate(
                         "待填", (x, 0), ha="center", va="bottom", fontproperties=font, fontsize=8, color="#b00000"
                     )
+            # an empty bar carries the legend entry, so a series whose values are all unknown still has one
             axes.bar(0, 0, 0, color=greys[index % len(greys)], edgecolor="black", linewidth=0.5, label=series.name)
         axes.set_xticks(range(len(spec.categories)), spec.categories, fontproperties=font)
         axes.set_ylabel(spec.unit, fontproperties=font)

@@ -275,45 +275,33 @@ def _inside(line: str, start: int, wrong: str, right: str) -> bool:
 
 _ASCII_PUNCTUATION = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _TYPOGRAPHY = [
-    # (rule, pattern, message, repair); the pattern's group "bad" is what is wrong
-    (
-        "punctuation",
-        re.compile(rf"(?<=[{_CJK}])(?P<bad>[,;:?!])|(?P<bad2>[,;:?!])(?=[{_CJK}])"),
-        "中文里用了半角标点",
-        None,
-    ),
-    ("punctuation", re.compile(rf"(?P<bad>\()(?=[{_CJK}])|(?<=[{_CJK}])(?P<bad2>\))"), "中文里用了半角括号", None),
-    (
-        "spacing",
-        re.compile(rf"(?<=[{_CJK}])(?P<bad> +)(?=\d)|(?<=\d)(?P<bad2> +)(?=[{_CJK}])"),
-        "汉字和数字之间不加空格",
-        "",
-    ),
-    ("percent", re.compile(r"(?<=\d)(?P<bad>％)"), "百分号用“%”", "%"),
-    ("ellipsis", re.compile(r"(?P<bad>\.{3,}|。{3,}|(?<!…)…(?!…))"), "省略号应为“……”", "……"),
-    ("dash", re.compile(rf"(?<=[{_CJK}])(?P<bad>--+|—(?!—))(?=[{_CJK}])"), "破折号应为“——”", "——"),
+    # (rule, pattern, message, repair); lookarounds keep the match to exactly what is wrong.
+    # A repair of None means the full-width form of the ASCII mark.
+    ("punctuation", re.compile(rf"(?<=[{_CJK}])[,;:?!]|[,;:?!](?=[{_CJK}])"), "中文里用了半角标点", None),
+    ("punctuation", re.compile(rf"\((?=[{_CJK}])|(?<=[{_CJK}])\)"), "中文里用了半角括号", None),
+    ("spacing", re.compile(rf"(?<=[{_CJK}]) +(?=\d)|(?<=\d) +(?=[{_CJK}])"), "汉字和数字之间不加空格", ""),
+    ("percent", re.compile(r"(?<=\d)％"), "百分号用“%”", "%"),
+    ("ellipsis", re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)"), "省略号应为“……”", "……"),
+    ("dash", re.compile(rf"(?<=[{_CJK}])(?:--+|—(?!—))(?=[{_CJK}])"), "破折号应为“——”", "——"),
 ]
+_CHINESE_QUOTED = re.compile(rf"\"(?P<inner>[^\"\n]*[{_CJK}][^\"\n]*)\"")
 
 
 def check_typography(page: Page) -> list[tuple[Diagnostic, Fix]]:
     found = []
     for number, line in enumerate(page.prose, start=1):
-        if line.lstrip().startswith("|") or re.match(r"\s*\[[^\]]+\]:", line):
-            continue  # table rules and link definitions use ASCII on purpose
         for rule, pattern, message, repair in _TYPOGRAPHY:
             for match in pattern.finditer(line):
-                group = "bad" if match.group("bad") is not None else "bad2"
-                bad = match.group(group)
-                right = _ASCII_PUNCTUATION.get(bad, repair) if repair is None else repair
-                start = match.start(group)
+                bad, column = match.group(0), match.start() + 1
+                right = _ASCII_PUNCTUATION[bad] if repair is None else repair
                 hint = f"改为“{right}”" if right else "删去空格"
-                fix = Fix(number, start + 1, bad, right)
-                found.append((Diagnostic(page.path, number, start + 1, rule, message, hint), fix))
-        for match in re.finditer(rf"\"(?P<inner>[^\"\n]*[{_CJK}][^\"\n]*)\"", line):
-            fix = Fix(number, match.start() + 1, match.group(0), f"“{match['inner']}”")
-            found.append(
-                (Diagnostic(page.path, number, match.start() + 1, "quotes", "中文里用了半角引号", "改为“”"), fix)
-            )
+                found.append(
+                    (Diagnostic(page.path, number, column, rule, message, hint), Fix(number, column, bad, right))
+                )
+        for match in _CHINESE_QUOTED.finditer(line):
+            column = match.start() + 1
+            fix = Fix(number, column, match.group(0), f"“{match['inner']}”")
+            found.append((Diagnostic(page.path, number, column, "quotes", "中文里用了半角引号", "改为“”"), fix))
     return found
 
 

@@ -100,16 +100,12 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     return resources.get(resolved, resolved)
 
 
-def rewrite_page(
-    page: RenderedPage, anchors: Anchors, footnote_prefix: str, resources: dict[str, str] | None = None
-) -> str:
+def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, resources: dict[str, str]) -> str:
     """Make one page's Markdown fit into the single document.
 
     Footnote labels are global in one pandoc document, so each page's labels get
     a prefix of their own.
     """
-
-    resources = resources or {}
 
     def link(match: re.Match) -> str:
         target = resolve_target(match["target"], page.src_uri, anchors, resources)

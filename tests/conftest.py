@@ -56,49 +56,50 @@ class BuildResult:
         return found[0]
 
 
-def make_project(where: Path, fixture: str | None = None) -> Path:
-    """A copy of the project whose pages and data come from a fixture (or the application).
+def make_project(where: Path, fixture: str | None = None, source: Path | None = None) -> Path:
+    """A project as ``shenbao new`` writes it, with the pages and data of a fixture.
 
     Fixtures have no navigation of their own: their pages come in file order.
+    ``source`` takes pages and data from another folder (the application's own tests).
     """
-    project = where / (fixture or "application")
+    from shenbao.scaffold import template_files
+
+    name = fixture or (source.name if source else "project")
+    project = where / name
     project.mkdir(parents=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    if fixture:
-        config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config, flags=re.M)
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    for shared in ("scripts", "overrides"):
-        (project / shared).symlink_to(ROOT / shared)
-    source = FIXTURES / fixture if fixture else ROOT
+    for path, text in template_files().items():
+        if path.startswith(("docs/", "data/figures.yml", "data/exhibits.yml")):
+            continue  # the fixture's own pages, figures and exhibits take their place
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    origin = source or FIXTURES / fixture
     for part in ("docs", "data"):
-        if (source / part).exists():
-            shutil.copytree(source / part, project / part)
-    # a fixture brings its own pages, figures and exhibits; the project's checking settings come along
-    for settings in (ROOT / "data").glob("*"):
-        target = project / "data" / settings.name
-        if settings.name not in ("figures.yml", "exhibits.yml") and not target.exists():
-            target.parent.mkdir(exist_ok=True)
-            shutil.copy(settings, target)
+        if (origin / part).exists():
+            shutil.copytree(origin / part, project / part, dirs_exist_ok=True)
+    if source and (source / "mkdocs.yml").exists():
+        shutil.copy(source / "mkdocs.yml", config)
     return project
 
 
 def run_cli(project: Path, *args: str) -> BuildResult:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SHENBAO_MODE", None)
     result = subprocess.run(
         [sys.executable, "-m", "shenbao", *args], cwd=project, capture_output=True, text=True, env=env, timeout=600
     )
     return BuildResult(project, result.returncode, result.stdout, result.stderr)
 
 
-def build(where: Path, fixture: str | None = None, command: str = "build") -> BuildResult:
+def build(where: Path, fixture: str, command: str = "build") -> BuildResult:
     return run_cli(make_project(where, fixture), command)
 
 
 @pytest.fixture(scope="session")
-def application(tmp_path_factory) -> BuildResult:
-    """The real application, built once as a draft."""
-    result = build(tmp_path_factory.mktemp("app"))
+def sample(tmp_path_factory) -> BuildResult:
+    """A draft application (tests/fixtures/draft): four heading levels, a table, a chart,
+    unknown figures, missing text, a footnote and an attachment, built once."""
+    result = build(tmp_path_factory.mktemp("sample"), "draft")
     assert result.returncode == 0, result.output
     return result
 

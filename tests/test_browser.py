@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["index.html", "jiben-qingkuang.html", "gongzuo-kaizhan.html", "review.html"]
+PAGES = ["index.html", "a-jiben.html", "b-zuofa.html", "c-chengxiao.html", "d-fujian.html", "review.html"]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
@@ -36,9 +36,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(application):
+def server(sample):
     """The built site on a free loopback port, ready when the fixture returns."""
-    handler = functools.partial(_QuietHandler, directory=str(application.site))
+    handler = functools.partial(_QuietHandler, directory=str(sample.site))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -92,19 +92,16 @@ def test_every_page_loads_without_errors_or_foreign_requests(page, server, path)
 
 
 def test_numbered_headings_show(page, server):
-    page.goto(server + "gongzuo-kaizhan.html")
-    headings = [h.removesuffix("¶") for h in page.locator("article h1, article h2, article h3").all_inner_texts()]
-    assert headings[:3] == [
-        "二、计划生育暨“双创”工作的开展情况",
-        "（一）创建工作机制“七抓七到位”",
-        "1.狠抓学习，确保思想认识到位",
-    ]
+    page.goto(server + "b-zuofa.html")
+    selector = "article h1, article h2, article h3, article h4"
+    headings = [h.removesuffix("¶") for h in page.locator(selector).all_inner_texts()]
+    assert headings[:4] == ["二、主要做法", "（一）机制建设", "1.明确责任", "（1）责任到人"]
 
 
 def test_placeholders_are_highlighted(page, server):
-    page.goto(server + "jiben-qingkuang.html")
+    page.goto(server + "a-jiben.html")
     placeholder = page.locator(".placeholder").first
-    assert placeholder.inner_text() == "【待填：市名】"
+    assert placeholder.inner_text() == "【待填：全县常住人口】"
     background = placeholder.evaluate("e => getComputedStyle(e).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
 
@@ -120,7 +117,7 @@ def search(page, server, words: str):
 
 
 @pytest.mark.parametrize(
-    ("words", "target"), [("节育率", "jiben-qingkuang.html"), ("计划生育", "gongzuo-kaizhan.html")]
+    ("words", "target"), [("覆盖率", "a-jiben.html"), ("指导员", "b-zuofa.html")]
 )
 def test_search_finds_chinese_words_inside_sentences(page, server, words, target):
     results = search(page, server, words)
@@ -134,40 +131,40 @@ def test_search_finds_chinese_words_inside_sentences(page, server, words, target
 
 
 def test_search_finds_a_sentence_by_two_words_from_it(page, server):
-    results = search(page, server, "流动人口 胎儿")
+    results = search(page, server, "美丽乡村 步道")
     results.first.wait_for(timeout=15000)
-    assert "gongzuo-kaizhan.html" in results.first.get_attribute("href")
+    assert "b-zuofa.html" in results.first.get_attribute("href")
 
 
 def test_review_page_links_to_where_a_placeholder_stands(page, server):
     page.goto(server + "review.html")
-    assert "22" in page.locator("article").inner_text()
-    row = page.locator("tr", has_text="place.basin")
+    assert "3" in page.locator("article").inner_text()
+    row = page.locator("tr", has_text="county.population")
     row.locator("a").first.click()
-    page.wait_for_url("**/jiben-qingkuang.html#*")
+    page.wait_for_url("**/a-jiben.html#*")
     section = page.locator("article")
-    assert section.locator(".placeholder[data-figure='place.basin']").count() == 1
+    assert section.locator(".placeholder[data-figure='county.population']").count() >= 1
 
 
 def test_docx_download_is_a_valid_docx(page, server):
-    page.goto(server + "jiben-qingkuang.html")
+    page.goto(server + "a-jiben.html")
     link = page.locator(".shenbao-downloads a[download]")
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
-    assert download.suggested_filename == "计划生育优质服务先进申报（草稿）.docx"
+    assert download.suggested_filename == "样例县全民健身示范县申报材料（草稿）.docx"
     with zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read())) as archive:
         assert "word/document.xml" in archive.namelist()
 
 
 def test_every_page_shows_its_revision(page, server):
-    page.goto(server + "jiben-qingkuang.html")
+    page.goto(server + "a-jiben.html")
     stamp = page.locator(".shenbao-stamp").inner_text()
     assert "构建版本" in stamp
 
 
 def test_printing_drops_navigation_but_keeps_placeholders(page, server):
-    page.goto(server + "jiben-qingkuang.html")
+    page.goto(server + "a-jiben.html")
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible()
     assert not page.locator(".md-sidebar--primary").is_visible()
@@ -179,6 +176,6 @@ def test_printing_drops_navigation_but_keeps_placeholders(page, server):
 def test_home_page_says_how_much_is_still_open(page, server):
     page.goto(server + "index.html")
     banner = page.locator(".shenbao-open")
-    assert banner.inner_text() == "尚有 22 项数据待填、1 处原文缺失：见审阅清单。"
+    assert banner.inner_text() == "尚有 3 项数据待填、1 处原文缺失：见审阅清单。"
     banner.locator("a").click()
     page.wait_for_url("**/review.html")

@@ -58,26 +58,28 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
     assert not list(project.glob(".site-*")), "scratch folders are cleaned up"
 
 
-def test_search_index_segments_chinese_words(application):
-    index = json.loads((application.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def test_search_index_segments_chinese_words(sample):
+    index = json.loads((sample.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "\\u200b" in index["config"]["separator"]
     text = " ".join(doc["text"] for doc in index["docs"])
     # jieba splits sentences into words, marked by zero-width spaces in the index
-    assert "\u200b节育率\u200b" in text or "\u200b综合\u200b节育率" in text
-    assert "计划生育" in text
+    assert "\u200b覆盖率\u200b" in text or "\u200b设施\u200b覆盖率" in text
+    assert "\u200b健身\u200b" in text
 
 
-def test_final_build_refuses_and_lists_every_open_item(application):
-    draft_before = application.docx().read_bytes()
-    result = run_cli(application.project, "final")
+def test_final_build_refuses_and_lists_every_open_item(sample, tmp_path):
+    project = make_project(tmp_path, "draft")
+    assert run_cli(project, "build").returncode == 0
+    draft = next((project / "dist").glob("*.docx"))
+    draft_before = draft.read_bytes()
+    result = run_cli(project, "final")
     assert result.returncode == 1
-    assert "终稿尚不能生成：22 项数据待填，1 处原文缺失。" in result.stderr
-    assert "place.city  【待填：市名】  见 docs/jiben-qingkuang.md、docs/gongzuo-kaizhan.md" in result.stderr
-    assert "【原文缺失：" in result.stderr
-    assert sorted(p.name for p in (application.project / "dist").glob("*.docx")) == [
-        "计划生育优质服务先进申报（草稿）.docx"
-    ]
-    assert application.docx().read_bytes() == draft_before
+    assert "终稿尚不能生成：3 项数据待填，1 处原文缺失。" in result.stderr
+    assert "county.population  【待填：全县常住人口】  见 docs/a-jiben.md" in result.stderr
+    assert "application.date  【待填：申报日期】  见 docs/index.md" in result.stderr
+    assert "【原文缺失：服务保障部分其余段落】" in result.stderr or "服务保障部分其余段落  见 docs/b-zuofa.md" in result.stderr
+    assert sorted(p.name for p in (project / "dist").glob("*.docx")) == [draft.name]
+    assert draft.read_bytes() == draft_before
 
 
 def test_pages_show_when_they_last_changed_in_git(tmp_path):
@@ -125,7 +127,7 @@ def test_a_killed_build_never_leaves_a_broken_file(tmp_path):
 
 
 def test_the_next_build_puts_back_a_site_set_aside_by_a_killed_one(tmp_path):
-    from shenbao.cli import recover_dir
+    from shenbao.outputs import recover_dir
 
     (tmp_path / ".site.old").mkdir()
     (tmp_path / ".site.old" / "index.html").write_text("old", encoding="utf-8")
@@ -133,9 +135,9 @@ def test_the_next_build_puts_back_a_site_set_aside_by_a_killed_one(tmp_path):
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old"
 
 
-def test_a_good_build_says_nothing_but_where_its_outputs_are(application):
-    assert application.stderr == ""
-    assert application.stdout.splitlines() == [
+def test_a_good_build_says_nothing_but_where_its_outputs_are(sample):
+    assert sample.stderr == ""
+    assert sample.stdout.splitlines() == [
         "网站：site/index.html",
-        "DOCX：dist/计划生育优质服务先进申报（草稿）.docx",
+        "DOCX：dist/样例县全民健身示范县申报材料（草稿）.docx",
     ]

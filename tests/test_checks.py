@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import make_project, run_cli
+from conftest import ROOT, make_project, run_cli
 from shenbao.checks import reader_count
 
 SEEDED_PAGE = """\
@@ -53,7 +53,7 @@ EXPECTED = [
 @pytest.fixture
 def seeded(tmp_path):
     """A copy of the application with one mistake of every kind."""
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, source=ROOT)
     (project / "docs" / "seeded.md").write_text(SEEDED_PAGE, encoding="utf-8")
     figures = project / "data" / "figures.yml"
     text = figures.read_text(encoding="utf-8").replace(
@@ -118,7 +118,7 @@ def test_fix_repairs_terms_and_typography_and_nothing_else(seeded):
 
 
 def test_correct_forms_that_contain_a_wrong_one_are_left_alone(tmp_path):
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, source=ROOT)
     page = project / "docs" / "jiben-qingkuang.md"
     assert "行政村" in page.read_text(encoding="utf-8")  # 政村 is wrong only on its own
     result = run_cli(project, "check", "--fix")

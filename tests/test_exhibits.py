@@ -100,15 +100,15 @@ def test_a_glyph_missing_from_the_font_fails_loudly(tmp_path):
 # --- in the built outputs ------------------------------------------------------------
 
 
-def test_site_shows_the_indicator_table_and_funding_chart_with_captions(application):
-    html = (application.site / "jiben-qingkuang.html").read_text(encoding="utf-8")
+def test_site_shows_the_indicator_table_and_funding_chart_with_captions(sample):
+    html = (sample.site / "a-jiben.html").read_text(encoding="utf-8")
     table_at = html.index("表1　主要指标一览表")
     assert table_at < html.index("<table", table_at)
-    assert "<td>上半年出生人数</td>" in html and ">1271<" in html
-    assert "【待填：全市总人口】" in html.split("<table", 1)[1]
+    assert "<td>健身站点数</td>" in html and ">286<" in html
+    assert "【待填：全县常住人口】" in html.split("<table", 1)[1]
     assert 'src="charts/funding.svg"' in html
-    assert html.index('src="charts/funding.svg"') < html.index("图1　经费预算与到位情况")
-    assert (application.site / "charts" / "funding.svg").exists()
+    assert html.index('src="charts/funding.svg"') < html.index("图1　健身经费预算与到位情况")
+    assert (sample.site / "charts" / "funding.svg").exists()
 
 
 def test_references_and_captions_agree_on_site_and_in_docx(complete):
@@ -154,17 +154,18 @@ def test_attachments_start_new_pages_with_label_and_centred_title(complete):
 
 
 def test_changing_one_figure_changes_table_chart_and_sentences(tmp_path):
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, "draft")
     assert run_cli(project, "build").returncode == 0
     old_chart = (project / "site" / "charts" / "funding.svg").read_bytes()
     figures = project / "data" / "figures.yml"
-    figures.write_text(figures.read_text(encoding="utf-8").replace("value: 124}", "value: 125}"), encoding="utf-8")
+    text = figures.read_text(encoding="utf-8")
+    text = text.replace("value: 286}", "value: 287}").replace("value: 420}", "value: 421}")
+    figures.write_text(text, encoding="utf-8")
     result = run_cli(project, "build")
     assert result.returncode == 0, result.output
-    html = (project / "site" / "jiben-qingkuang.html").read_text(encoding="utf-8")
-    assert ">125<" in html and ">124<" not in html
-    work = re.sub(r"<[^>]+>", "", (project / "site" / "gongzuo-kaizhan.html").read_text(encoding="utf-8"))
-    assert "目前到位125万元" in work
+    html = (project / "site" / "a-jiben.html").read_text(encoding="utf-8")
+    assert ">287<" in html and ">286<" not in html
+    assert "建成健身站点287个" in re.sub(r"<[^>]+>", "", html)
     assert (project / "site" / "charts" / "funding.svg").read_bytes() != old_chart
     docx_text = paragraph_text(docx_part(result.docx(), "word/document.xml"))
-    assert "目前到位125万元" in docx_text and "124" not in docx_text
+    assert "建成健身站点287个" in docx_text and "286" not in docx_text

@@ -14,10 +14,9 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-STALE_SCRATCH_SECONDS = 3600  # a scratch folder this old belongs to a build that was killed
+from shenbao import outputs
 
 
 class _Plain(logging.Formatter):
@@ -44,87 +43,58 @@ def _quiet_logging(verbose: bool) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def _old(target: Path) -> Path:
-    return target.with_name(f".{target.name}.old")
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Put a finished folder where the old one was, removing the old one last.
-
-    A folder cannot be swapped in one step: if the build is killed between the
-    two renames, ``recover_dir`` puts the old one back on the next run.
-    """
-    old = _old(target)
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def recover_dir(target: Path) -> None:
-    """Undo what a killed build left: the previous folder set aside, scratch folders."""
-    if not target.exists() and _old(target).exists():
-        _old(target).rename(target)
-    stale = time.time() - STALE_SCRATCH_SECONDS
-    for scratch in target.parent.glob(".site-*"):
-        if scratch.is_dir() and scratch.stat().st_mtime < stale:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def replace_file(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
-
-
 def build(
     final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, preview: bool = False, **overrides
 ) -> Path:
-    """Build the site and the DOCX; return the DOCX now in ``dist/``.
+    """Build the site and the DOCX as ``mkdocs build`` does; return the DOCX now in ``dist/``.
 
     ``overrides`` replace settings of the config file, as MkDocs' own options do.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from shenbao.config import DRAFT, FINAL, PLUGIN_NAME
+
     _quiet_logging(verbose)
-    os.environ["SHENBAO_MODE"] = "final" if final else "draft"
-    os.environ["SHENBAO_PREVIEW"] = "true" if preview else "false"
     config_path = Path(config_file).resolve()
-    project = config_path.parent
-    recover_dir(project / "site")
-    scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=project))
-    try:
+    root = config_path.parent
+    site_target = root / "site"
+    outputs.recover_dir(site_target)
+    with outputs.scratch_dir(root) as scratch:
         config = load_config(str(config_path), site_dir=str(scratch), **overrides)
-        mkdocs_build(config)
-        built = sorted((scratch / "downloads").glob("*.docx"))
-        if not built:
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if plugin is None:
+            raise SystemExit("错误：mkdocs.yml 的 plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+        plugin.config["mode"] = FINAL if final else DRAFT
+        plugin.config["preview"] = preview
+        # the same events, in the same order, as `mkdocs build`: other plugins behave alike under both
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+        built = scratch / config.extra["docx_file"]
+        if not built.exists():
             raise SystemExit("错误：构建没有生成 DOCX")
-        site_dir = project / "site"
-        replace_dir(scratch, site_dir)
-        docx = project / "dist" / built[0].name
-        replace_file(site_dir / "downloads" / built[0].name, docx)
-        return docx
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        dist = root / plugin.config.output_dir
+        files = {built: dist / built.name}
+        folders = {}
+        if preview:
+            folders[_preview_pages(built.with_suffix(".pdf"), dist)] = dist / "preview"
+        outputs.publish(scratch, site_target, files, folders)
+        return dist / built.name
 
 
-def preview(docx: Path, site_pdf: Path) -> Path:
-    """Put the PDF the build rendered, and PNG pages of it, in ``dist/preview/``."""
+def _preview_pages(pdf: Path, dist: Path) -> Path:
+    """The PDF the build rendered and PNG pages of it, in a folder that becomes ``dist/preview/``."""
     from shenbao import render
 
-    out = docx.parent / "preview"
-    scratch = Path(tempfile.mkdtemp(prefix=".preview-", dir=docx.parent))
-    try:
-        pdf = scratch / site_pdf.name
-        shutil.copyfile(site_pdf, pdf)
-        render.pdf_to_png(pdf, scratch / "pages")
-        replace_dir(scratch, out)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return out / pdf.name
+    dist.mkdir(parents=True, exist_ok=True)
+    outputs.remove_dead_scratch(dist)
+    folder = Path(tempfile.mkdtemp(prefix=".preview-", dir=dist))
+    shutil.copyfile(pdf, folder / pdf.name)
+    render.pdf_to_png(folder / pdf.name, folder / "pages")
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,11 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
     check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
+    new = commands.add_parser("new", help="新建一份可以立即构建的申报材料")
+    new.add_argument("directory", help="新项目的文件夹（不存在或为空）")
+    new.add_argument("--title", help="材料标题（默认：示例标题，可在 data/figures.yml 中修改）")
     args = parser.parse_args(argv)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from shenbao.project import ProjectError
+
     try:
+        if args.command == "new":
+            return _new(args.directory, args.title)
         if args.command == "check":
             from shenbao.checks import run_checks
 
@@ -149,12 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
         docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
-        print(f"网站：site/index.html\nDOCX：{docx.relative_to(project)}")
+        print(f"网站：site/index.html\nDOCX：{_shown(docx, project)}")
         if wants_preview:
-            pdf = preview(docx, project / "site" / "downloads" / docx.with_suffix(".pdf").name)
-            print(f"预览：{pdf.parent}（PDF 和 pages/*.png）")
+            print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
         return 0
-    except (PluginError, ConfigurationError) as error:
+    except (PluginError, ConfigurationError, ProjectError, outputs.OutputError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     except Abort:
@@ -162,6 +138,23 @@ def main(argv: list[str] | None = None) -> int:
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _new(directory: str, title: str | None) -> int:
+    from shenbao import scaffold
+
+    target = Path(directory)
+    written = scaffold.new_project(target, title)
+    print(f"已新建申报材料：{target}（{len(written)} 个文件）")
+    print(f"下一步：cd {target} && shenbao build && shenbao check")
+    return 0
 
 
 def _locate_link_problems(project: Path) -> None:

@@ -104,7 +104,10 @@ class Document:
         attachment = 0
         if meta.get("kind") == ATTACHMENT:
             attachment = 1 + sum(1 for p in self.pages if p.attachment and p.src_uri != src_uri)
-        numbered, headings = number_headings(markdown, self.counters, numbered=not attachment)
+        # the cover's title is no section of the body: only the body's headings are numbered
+        numbered, headings = number_headings(
+            markdown, self.counters, numbered=not attachment and meta.get("docx") != COVER
+        )
         self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings), attachment))
         if attachment:
             return f'<p class="attachment-label">附件{attachment}</p>\n\n{numbered}'

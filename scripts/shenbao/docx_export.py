@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -299,37 +300,46 @@ def write_docx(
     resource_path: Path,
     info: DocxInfo,
     page_numbers: dict[str, int] | None = None,
+    current: Callable[[], bool] = lambda: True,
 ) -> Path:
-    """Write the DOCX next to ``output`` and move it into place when complete."""
+    """Write the DOCX next to ``output`` and move it into place when complete (and still ``current``)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.part")
     try:
         run_pandoc(assemble(document, draft, page_numbers), partial, draft, resource_path)
         finish_docx(partial, info)
-        os.replace(partial, output)
+        if current():
+            os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
     return output
 
 
 def export(
-    document: Document, output: Path, final: bool, resource_path: Path, info: DocxInfo, preview: Path | None = None
+    document: Document,
+    output: Path,
+    final: bool,
+    resource_path: Path,
+    info: DocxInfo,
+    preview: Path | None = None,
+    current: Callable[[], bool] = lambda: True,
 ) -> Path:
     """The draft in one pandoc run; the final file with its 目录 page numbers filled in.
 
     For the final file a first version is rendered by LibreOffice to learn on
     which page each heading falls; the body restarts at page 1 in its own
     section, so filling the 目录 cannot move those pages. With ``preview`` the
-    finished file is also rendered to that PDF.
+    finished file is also rendered to that PDF. ``current`` says whether a newer
+    build has superseded this one (``mkdocs serve``): then nothing is written.
     """
     if final:
         with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
             trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
             pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
         numbers = render.heading_pages(docx_headings(document, Anchors(document.docx_pages())), pages)
-        write_docx(document, output, False, resource_path, info, page_numbers=numbers)
+        write_docx(document, output, False, resource_path, info, page_numbers=numbers, current=current)
     else:
-        write_docx(document, output, True, resource_path, info)
-    if preview is not None:
+        write_docx(document, output, True, resource_path, info, current=current)
+    if preview is not None and current():
         render.docx_to_pdf(output, preview.parent)
     return output

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 import fastjsonschema
@@ -22,7 +23,7 @@ from shenbao.markers import placeholder
 
 # libyaml when PyYAML has it: composing a large figures file is several times faster.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "data" / "figures.schema.json"
+SCHEMA = resources.files("shenbao") / "schemas" / "figures.schema.json"  # package data: works from a wheel
 
 Number = int | float
 
@@ -200,7 +201,7 @@ def _compose(text: str, path) -> tuple[object, dict[tuple, Mark]]:
 
 @functools.cache
 def _schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
 
 
 @functools.cache

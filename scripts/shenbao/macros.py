@@ -9,70 +9,72 @@ before rendering so that every problem comes back with its file and line.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from shenbao import exhibits, markers
-from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
+from shenbao.config import PLUGIN_NAME
+from shenbao.figures import FigureBook, UnknownFigureError
 from shenbao.references import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
-DEFAULT_FIGURES_FILE = "data/figures.yml"
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
 
 
-def figures_path(config) -> Path:
-    project_dir = Path(config.config_file_path).parent
-    return project_dir / config.extra.get("figures_file", DEFAULT_FIGURES_FILE)
+def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[[], str | None]) -> dict[str, Callable]:
+    """The macros pages may call, bound to one project's data.
 
+    The build registers these with mkdocs-macros and the checks render pages
+    with the very same functions. ``page_uri`` tells which page is rendering.
+    """
 
-def define_env(env) -> None:
-    try:
-        book = load_figures(figures_path(env.conf))
-        placed = exhibits.load_exhibits(figures_path(env.conf).with_name("exhibits.yml"), book)
-    except FigureDataError as error:
-        raise PluginError(str(error)) from None
-    except UnknownFigureError as error:
-        raise PluginError(f"data/exhibits.yml: {error}") from None
-    env.variables["figures"] = book
-    env.variables["exhibits"] = placed
-
-    @env.macro
     def table(name: str) -> str:
         """A table of figures under its numbered caption (表1 …)."""
         placed.check(name)
         return exhibits.table_markdown(placed.tables[name], book, placed.number(name))
 
-    @env.macro
     def chart(name: str) -> str:
         """A chart of figures over its numbered caption (图1 …); its image is drawn by the build."""
         placed.check(name)
         spec = placed.charts[name]
-        here = posixpath.dirname(env.page.file.src_uri) if env.page else ""
+        here = posixpath.dirname(page_uri() or "")
         image = posixpath.relpath(chart_uri(name), here or ".")
         missing = [book.get_figure(f) for f in spec.figure_names() if not book.get_figure(f).known]
         return exhibits.chart_markdown(spec, image, placed.number(name), list(dict.fromkeys(missing)))
 
-    @env.macro
     def ref(name: str) -> str:
         """The number of a table or chart, e.g. 表1, wherever it is placed."""
         placed.check(name)
         return exhibits.reference_token(name)
 
-    @env.macro
     def fig(name: str) -> str:
         """A figure as Markdown: ``1271人``, or 【待填：…】 while it is unknown."""
         try:
             return book.get_figure(name).as_markdown()
         except UnknownFigureError as error:
-            page = env.page.file.src_uri if env.page else "?"
-            raise PluginError(f"docs/{page}: {error}") from None
+            raise PluginError(f"docs/{page_uri() or '?'}: {error}") from None
 
-    @env.macro
     def missing(description: str) -> str:
         """Mark text the source lost, visibly, so the final build refuses it."""
         return markers.missing(description)
+
+    return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing}
+
+
+def define_env(env) -> None:
+    """Register the macros with the data the ``shenbao`` plugin loaded for this build."""
+    plugin = env.conf.plugins.get(PLUGIN_NAME)
+    if plugin is None or plugin.project is None:
+        raise PluginError("mkdocs.yml: plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+    project = plugin.project
+    env.variables["figures"] = project.figures
+    env.variables["exhibits"] = project.exhibits
+    for name, function in make_macros(
+        project.figures, project.exhibits, lambda: env.page.file.src_uri if env.page else None
+    ).items():
+        env.macro(function, name)
 
 
 def on_pre_page_macros(env) -> None:

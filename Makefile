@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
+# the application to work on: this repository's by default, any other with CONFIG=path/to/mkdocs.yml
+CONFIG ?= mkdocs.yml
+SHENBAO := $(PY) -m shenbao -f $(CONFIG)
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix new test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,22 +22,26 @@ help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 build: $(READY) chart-font ## build the site (site/) and the draft DOCX (dist/)
-	$(PY) -m shenbao build
+	$(SHENBAO) build
 
 final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing
-	$(PY) -m shenbao final
+	$(SHENBAO) final
 
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
-	$(PY) -m shenbao preview
+	$(SHENBAO) preview
 
 serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000
-	$(PY) -m mkdocs serve
+	$(SHENBAO) serve $(if $(ADDR),-a $(ADDR))
 
 check: $(READY) ## check data, references, terms and typography; changes nothing
-	$(PY) -m shenbao check
+	$(SHENBAO) check
 
 fix: $(READY) ## apply the unambiguous term and punctuation fixes, then check again
-	$(PY) -m shenbao check --fix
+	$(SHENBAO) check --fix
+
+new: $(READY) ## start a new application: make new DIR=path [TITLE=…]
+	@test -n "$(DIR)" || { echo "用法：make new DIR=新项目的文件夹 [TITLE=材料标题]"; exit 2; }
+	$(PY) -m shenbao new "$(DIR)" $(if $(TITLE),--title "$(TITLE)")
 
 test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser)
 	$(PY) -m pytest

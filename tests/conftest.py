@@ -73,7 +73,9 @@ def make_project(where: Path, fixture: str | None = None, source: Path | None = 
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_text(text, encoding="utf-8")
     config = project / "mkdocs.yml"
-    config.write_text(re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    config.write_text(
+        re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     origin = source or FIXTURES / fixture
     for part in ("docs", "data"):
         if (origin / part).exists():

@@ -116,9 +116,7 @@ def search(page, server, words: str):
     return page.locator(".md-search-result__item a")
 
 
-@pytest.mark.parametrize(
-    ("words", "target"), [("覆盖率", "a-jiben.html"), ("指导员", "b-zuofa.html")]
-)
+@pytest.mark.parametrize(("words", "target"), [("覆盖率", "a-jiben.html"), ("指导员", "b-zuofa.html")])
 def test_search_finds_chinese_words_inside_sentences(page, server, words, target):
     results = search(page, server, words)
     results.first.wait_for(timeout=15000)

@@ -77,7 +77,10 @@ def test_final_build_refuses_and_lists_every_open_item(sample, tmp_path):
     assert "终稿尚不能生成：3 项数据待填，1 处原文缺失。" in result.stderr
     assert "county.population  【待填：全县常住人口】  见 docs/a-jiben.md" in result.stderr
     assert "application.date  【待填：申报日期】  见 docs/index.md" in result.stderr
-    assert "【原文缺失：服务保障部分其余段落】" in result.stderr or "服务保障部分其余段落  见 docs/b-zuofa.md" in result.stderr
+    assert (
+        "【原文缺失：服务保障部分其余段落】" in result.stderr
+        or "服务保障部分其余段落  见 docs/b-zuofa.md" in result.stderr
+    )
     assert sorted(p.name for p in (project / "dist").glob("*.docx")) == [draft.name]
     assert draft.read_bytes() == draft_before
 

@@ -135,7 +135,8 @@ def test_headings_carry_the_same_numbers_as_the_site(sample, body):
         paragraph_text(p) for p in body.findall("w:p", NS) if (wval(p, "w:pPr/w:pStyle") or "").startswith("Heading")
     ]
     html = "".join(
-        (sample.site / page).read_text(encoding="utf-8") for page in ("a-jiben.html", "b-zuofa.html", "c-chengxiao.html")
+        (sample.site / page).read_text(encoding="utf-8")
+        for page in ("a-jiben.html", "b-zuofa.html", "c-chengxiao.html")
     )
     on_site = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4] id=[^>]*>(.*?)<a class=\"headerlink\"", html)]
     assert in_docx == on_site
@@ -151,7 +152,13 @@ def test_contents_lists_the_first_two_heading_levels_for_word_to_update(body):
         for p in body.findall("w:p", NS)
         if (wval(p, "w:pPr/w:pStyle") or "").startswith("TOC") and wval(p, "w:pPr/w:pStyle") != "TOCHeading"
     ]
-    assert [e.strip() for e in entries] == ["一、基本情况", "二、主要做法", "（一）机制建设", "（二）服务保障", "三、工作成效"]
+    assert [e.strip() for e in entries] == [
+        "一、基本情况",
+        "二、主要做法",
+        "（一）机制建设",
+        "（二）服务保障",
+        "三、工作成效",
+    ]
     begin = next(body.iter(W + "fldChar"))
     assert begin.get(W + "dirty") == "true", "a draft asks Word to fill in the page numbers"
 

@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
     check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
+    serve = commands.add_parser("serve", help="本地预览网站，保存即刷新")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     new = commands.add_parser("new", help="新建一份可以立即构建的申报材料")
     new.add_argument("directory", help="新项目的文件夹（不存在或为空）")
     new.add_argument("--title", help="材料标题（默认：示例标题，可在 data/figures.yml 中修改）")
@@ -119,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "new":
             return _new(args.directory, args.title)
+        if args.command == "serve":
+            return _serve(args.config_file, args.dev_addr)
         if args.command == "check":
             from shenbao.checks import run_checks
 
@@ -145,6 +149,16 @@ def _shown(path: Path, project: Path) -> str:
         return path.relative_to(project).as_posix()
     except ValueError:
         return str(path)
+
+
+def _serve(config_file: str, dev_addr: str) -> int:
+    """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
+    from mkdocs.commands.serve import serve
+
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(sys.stderr))
+    serve(config_file=str(Path(config_file).resolve()), dev_addr=dev_addr)
+    return 0
 
 
 def _new(directory: str, title: str | None) -> int:

@@ -1,0 +1,1 @@
+"""Docs-as-code for Chinese application materials (申报材料)."""

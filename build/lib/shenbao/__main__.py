@@ -1,0 +1,5 @@
+import sys
+
+from shenbao.cli import main
+
+sys.exit(main())

@@ -1,0 +1,186 @@
+"""One command line for every task: ``python -m shenbao build|final|preview|check``.
+
+Builds go to a scratch folder first and replace ``site/`` and the file in
+``dist/`` only when everything succeeded, so a broken build never destroys
+the last good output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from shenbao import outputs
+
+
+class _Plain(logging.Formatter):
+    LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
+
+    PAGE_ERROR = re.compile(r"^Error reading page '(.+)':$")
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = self.LEVELS.get(record.levelname)
+        message = self.PAGE_ERROR.sub(r"读取页面 \1 时出错：", record.getMessage())
+        return f"{level}：{message}" if level else message
+
+
+def _quiet_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.handlers[:] = [handler]
+    mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
+    mkdocs_log.propagate = False
+    import jieba  # sets its own logger to DEBUG on import, so quieten it after
+
+    jieba.setLogLevel(logging.WARNING)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def build(
+    final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, preview: bool = False, **overrides
+) -> Path:
+    """Build the site and the DOCX as ``mkdocs build`` does; return the DOCX now in ``dist/``.
+
+    ``overrides`` replace settings of the config file, as MkDocs' own options do.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from shenbao.config import DRAFT, FINAL, PLUGIN_NAME
+
+    _quiet_logging(verbose)
+    config_path = Path(config_file).resolve()
+    root = config_path.parent
+    site_target = root / "site"
+    outputs.recover_dir(site_target)
+    with outputs.scratch_dir(root) as scratch:
+        config = load_config(str(config_path), site_dir=str(scratch), **overrides)
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if plugin is None:
+            raise SystemExit("错误：mkdocs.yml 的 plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+        plugin.config["mode"] = FINAL if final else DRAFT
+        plugin.config["preview"] = preview
+        # the same events, in the same order, as `mkdocs build`: other plugins behave alike under both
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+        built = scratch / config.extra["docx_file"]
+        if not built.exists():
+            raise SystemExit("错误：构建没有生成 DOCX")
+        dist = root / plugin.config.output_dir
+        files = {built: dist / built.name}
+        folders = {}
+        if preview:
+            folders[_preview_pages(built.with_suffix(".pdf"), dist)] = dist / "preview"
+        outputs.publish(scratch, site_target, files, folders)
+        return dist / built.name
+
+
+def _preview_pages(pdf: Path, dist: Path) -> Path:
+    """The PDF the build rendered and PNG pages of it, in a folder that becomes ``dist/preview/``."""
+    from shenbao import render
+
+    dist.mkdir(parents=True, exist_ok=True)
+    outputs.remove_dead_scratch(dist)
+    folder = Path(tempfile.mkdtemp(prefix=".preview-", dir=dist))
+    shutil.copyfile(pdf, folder / pdf.name)
+    render.pdf_to_png(folder / pdf.name, folder / "pages")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="shenbao", description="申报材料：构建网站和 DOCX，检查正文和数据")
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml")
+    parser.add_argument("-v", "--verbose", action="store_true", help="显示 MkDocs 的详细日志")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="构建网站（site/）和草稿 DOCX（dist/）")
+    commands.add_parser("final", help="构建终稿 DOCX；仍有待填数据或缺失原文时拒绝并列出")
+    commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
+    check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
+    check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
+    serve = commands.add_parser("serve", help="本地预览网站，保存即刷新")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
+    new = commands.add_parser("new", help="新建一份可以立即构建的申报材料")
+    new.add_argument("directory", help="新项目的文件夹（不存在或为空）")
+    new.add_argument("--title", help="材料标题（默认：示例标题，可在 data/figures.yml 中修改）")
+    args = parser.parse_args(argv)
+
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from shenbao.project import ProjectError
+
+    try:
+        if args.command == "new":
+            return _new(args.directory, args.title)
+        if args.command == "serve":
+            return _serve(args.config_file, args.dev_addr)
+        if args.command == "check":
+            from shenbao.checks import run_checks
+
+            return run_checks(Path(args.config_file).resolve().parent, fix=args.fix)
+        project = Path(args.config_file).resolve().parent
+        wants_preview = args.command == "preview"
+        docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
+        print(f"网站：site/index.html\nDOCX：{_shown(docx, project)}")
+        if wants_preview:
+            print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
+        return 0
+    except (PluginError, ConfigurationError, ProjectError, outputs.OutputError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    except Abort:
+        # MkDocs has already logged the reason above; its own closing line adds nothing.
+        _locate_link_problems(Path(args.config_file).resolve().parent)
+        print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
+        return 1
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _serve(config_file: str, dev_addr: str) -> int:
+    """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
+    from mkdocs.commands.serve import serve
+
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(sys.stderr))
+    serve(config_file=str(Path(config_file).resolve()), dev_addr=dev_addr)
+    return 0
+
+
+def _new(directory: str, title: str | None) -> int:
+    from shenbao import scaffold
+
+    target = Path(directory)
+    written = scaffold.new_project(target, title)
+    print(f"已新建申报材料：{target}（{len(written)} 个文件）")
+    print(f"下一步：cd {target} && shenbao build && shenbao check")
+    return 0
+
+
+def _locate_link_problems(project: Path) -> None:
+    """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
+    from shenbao.checks import STRUCTURE_RULES, check_project
+
+    located = [d for d in check_project(project)[0] if d.rule in STRUCTURE_RULES]
+    if located:
+        print("位置：", file=sys.stderr)
+        for diagnostic in located:
+            print(f"  {diagnostic}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Load the application's figures from YAML and render them the Chinese way.
+
+Nothing here knows MkDocs: pages, checks and exports all come through these
+functions, so a figure is parsed, validated and formatted in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import html
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import fastjsonschema
+import yaml
+
+from shenbao.markers import placeholder
+
+# libyaml when PyYAML has it: composing a large figures file is several times faster.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SCHEMA = resources.files("shenbao") / "schemas" / "figures.schema.json"  # package data: works from a wheel
+
+Number = int | float
+
+# Figures the build itself uses, whether or not a page does.
+TITLE = "application.title"  # the site's name and the DOCX's file name
+APPLICANT = "application.applicant"  # the DOCX's author
+BUILD_FIGURES = (TITLE, APPLICANT)
+Mark = tuple[int, int]  # 1-based line and column in the YAML file
+
+
+class FigureDataError(Exception):
+    """A problem in the figures file, located for the writer."""
+
+    def __init__(self, path: str | Path, line: int, column: int, message: str, hint: str = ""):
+        self.path, self.line, self.column = str(path), line, column
+        self.message, self.hint = message, hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        hint = f"（提示：{self.hint}）" if self.hint else ""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}{hint}"
+
+
+class UnknownFigureError(KeyError):
+    """A page asks for a figure the data does not have."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name, self.suggestions = name, suggestions
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        hint = f"，是否想用：{'、'.join(self.suggestions)}" if self.suggestions else ""
+        return f"未知数据项 “{self.name}”{hint}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # "group.key", the name pages use
+    label: str
+    value: Number | str | None
+    unit: str = ""
+    approx: str = ""
+    note: str = ""
+    keep: bool = False
+    line: int = 0
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.value, (int, float))
+
+    def as_text(self) -> str:
+        """The figure as a reader sees it, e.g. ``1271人``, ``100余万元``, ``99.76%``."""
+        if not self.known:
+            raise ValueError(f"{self.name} has no value")
+        if self.is_number:
+            return f"{format_number(self.value)}{self.approx}{self.unit}"
+        return f"{self.value}{self.unit}"
+
+    def as_markdown(self) -> str:
+        """Markdown for a page: the escaped text, or a visible placeholder."""
+        if not self.known:
+            return placeholder(self.label, self.name)
+        return escape_markdown(self.as_text())
+
+
+class FigureBook(dict[str, Figure]):
+    """All figures by name, remembering which file they came from."""
+
+    def __init__(self, figures: dict[str, Figure], path: str | Path = ""):
+        super().__init__(figures)
+        self.path = str(path)
+
+    def get_figure(self, name: str) -> Figure:
+        try:
+            return self[name]
+        except KeyError:
+            raise UnknownFigureError(name, closest_names(name, self)) from None
+
+    def unknown(self) -> list[Figure]:
+        return [figure for figure in self.values() if not figure.known]
+
+
+def format_number(value: Number) -> str:
+    """Write a number as it was given: no exponent, no trailing ``.0``, no grouping."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format(Decimal(repr(value)), "f")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
+
+
+def escape_markdown(text: str) -> str:
+    """Make data inert in a page: no HTML, no Markdown, no Jinja."""
+    text = html.escape(text, quote=True)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def closest_names(name: str, names, n: int = 3) -> list[str]:
+    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.75)
+
+
+# --- loading -----------------------------------------------------------------
+
+
+def load_figures(path: str | Path) -> FigureBook:
+    """Read and validate the figures file; every error names its line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FigureDataError(path, 0, 0, "找不到数据文件", "data/figures.yml 应在项目根目录下") from None
+    return parse_figures(text, path)
+
+
+def parse_figures(text: str, path: str | Path = "data/figures.yml") -> FigureBook:
+    data, marks = _compose(text, path)
+    _validate(data, marks, path)
+    figures = {}
+    for group, members in (data or {}).items():
+        for key, spec in members.items():
+            name = f"{group}.{key}"
+            figures[name] = Figure(
+                name=name,
+                label=spec["label"],
+                value=spec["value"],
+                unit=spec.get("unit", ""),
+                approx=spec.get("approx", ""),
+                note=spec.get("note", ""),
+                keep=spec.get("keep", False),
+                line=marks[(group, key)][0],
+            )
+    return FigureBook(figures, path)
+
+
+def _compose(text: str, path) -> tuple[object, dict[tuple, Mark]]:
+    """Parse YAML keeping where every key and value starts, refusing duplicate keys."""
+    try:
+        root = yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = f"YAML 格式错误：{error.problem or error.context}"
+        raise FigureDataError(
+            path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对"
+        ) from None
+    marks: dict[tuple, Mark] = {}
+    scalars = yaml.SafeLoader("")  # only its constructor is used, once for every scalar
+
+    def build(node, where: tuple):
+        marks[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            result = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in result:
+                    line = key_node.start_mark.line + 1
+                    raise FigureDataError(
+                        path, line, key_node.start_mark.column + 1, f"重复的名称 “{key}”", "同一分组内名称不能重复"
+                    )
+                result[key] = build(value_node, (*where, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, (*where, i)) for i, item in enumerate(node.value)]
+        return scalars.construct_object(node)
+
+    if root is None:
+        return {}, marks
+    return build(root, ()), marks
+
+
+@functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _quick_validator():
+    """Compiled to Python: checks a thousand figures in milliseconds, but explains errors poorly."""
+    return fastjsonschema.compile(_schema())
+
+
+@functools.cache
+def _explaining_validator():
+    import jsonschema  # only a broken file needs it: keep its import off every build
+
+    return jsonschema.Draft202012Validator(_schema())
+
+
+def _validate(data, marks: dict[tuple, Mark], path) -> None:
+    try:
+        _quick_validator()(data)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass  # find out where and why, in the writer's words
+    errors = sorted(_explaining_validator().iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0)))
+    if not errors:
+        return
+    error = errors[0]
+    where = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if extra:
+            where = (*where, extra[0])
+    line, column = marks.get(where, marks.get(where[:-1], (1, 1)))
+    message, hint = _explain(error, where)
+    raise FigureDataError(path, line, column, message, hint)
+
+
+def _explain(error, where: tuple) -> tuple[str, str]:
+    """Say a schema error in the writer's words."""
+    name = ".".join(str(part) for part in where[:2]) or "文件顶层"
+    kind = error.validator
+    if kind == "required":
+        missing = re.search(r"'(\w+)'", error.message).group(1)
+        hints = {
+            "label": "每项都要有中文名称",
+            "value": "未知的值写 value: null",
+            "unit": "数量要有单位，如 人、万元、%",
+        }
+        return f"{name} 缺少 {missing}", hints.get(missing, "")
+    if kind == "additionalProperties":
+        return f"{name} 有未知字段 {where[-1]}", "可用字段：label、value、unit、approx、note、keep"
+    if kind in ("minimum", "maximum"):
+        return f"{name} 的比率 {error.instance} 不在 0 到 100 之间", "百分比写数字本身，如 99.76"
+    if kind == "enum":
+        return f"{name} 的 {where[-1]} 只能是 {'、'.join(error.validator_value)}", ""
+    if kind == "type":
+        expected = {"object": "一组名称和值", "string": "文字", "boolean": "true 或 false"}
+        wanted = error.validator_value
+        wanted = wanted if isinstance(wanted, str) else "/".join(wanted)
+        return f"{name} 的 {where[-1] if len(where) > 2 else '内容'} 类型不对，应为{expected.get(wanted, wanted)}", ""
+    if kind == "pattern":
+        return f"名称 “{error.instance}” 只能用小写字母、数字和下划线", "如 population 或 policy_rate"
+    return f"{name}：{error.message}", ""

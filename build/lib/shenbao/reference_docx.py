@@ -1,0 +1,270 @@
+"""Generate pandoc's reference.docx from the constants in ``layout``.
+
+Starts from the pinned pandoc's own default reference, so every style pandoc
+writes exists, then restyles it: fonts set explicitly in every slot (theme fonts
+would override them), sizes, fixed line height, indents, the A4 page with
+GB/T 9704 margins, and even/odd page-number footers.
+
+Run ``python -m shenbao.reference_docx OUT.docx [--draft]`` to write one.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import docx
+import pypandoc
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from shenbao import layout, ooxml
+from shenbao.layout import TextStyle
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+def pandoc_default_reference() -> bytes:
+    return subprocess.run(
+        [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+        check=True,
+        capture_output=True,
+    ).stdout
+
+
+def build_reference(draft: bool) -> bytes:
+    """The reference document for a draft (with 草稿 in the header) or a final file."""
+    document = docx.Document(io.BytesIO(pandoc_default_reference()))
+    styles = document.styles.element
+    _set_defaults(styles)
+    for style_id, look in layout.PARAGRAPH_STYLES.items():
+        _restyle(_style(styles, style_id, "paragraph"), look, paragraph=True)
+    for name, look in layout.CHARACTER_STYLES.items():
+        _restyle(_style(styles, name.replace(" ", ""), "character", name), look, paragraph=False)
+    _plain_black(styles)
+    _style_tables(styles)
+    _set_page(document.sections[0])
+    _set_footers(document)
+    if draft:
+        _set_draft_header(document)
+    _declare_alternative_fonts(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- styles -----------------------------------------------------------------
+
+
+def _el(tag: str, **attrs) -> etree._Element:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), str(value))
+    return element
+
+
+def _style(styles, style_id: str, kind: str, name: str | None = None):
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            return style
+    style = _el("w:style", type=kind, styleId=style_id)
+    style.append(_el("w:name", val=name or layout.STYLE_NAMES.get(style_id, style_id)))
+    if kind == "paragraph":
+        style.append(_el("w:basedOn", val="Normal"))
+    style.append(_el("w:qFormat"))
+    styles.append(style)
+    return style
+
+
+def run_properties(look: TextStyle) -> etree._Element:
+    rpr = _el("w:rPr")
+    rpr.append(_el("w:rFonts", ascii=look.latin, hAnsi=look.latin, eastAsia=look.east_asia, cs=look.latin))
+    rpr.append(_el("w:b", val=int(look.bold)))
+    rpr.append(_el("w:bCs", val=int(look.bold)))
+    rpr.append(_el("w:color", val="000000"))
+    if look.spacing:
+        rpr.append(_el("w:spacing", val=look.spacing))
+    rpr.append(_el("w:sz", val=round(look.size * 2)))
+    rpr.append(_el("w:szCs", val=round(look.size * 2)))
+    if look.highlight:
+        rpr.append(_el("w:highlight", val=look.highlight))
+    return rpr
+
+
+def paragraph_properties(look: TextStyle) -> etree._Element:
+    ppr = _el("w:pPr")
+    if look.keep_next:
+        ppr.append(_el("w:keepNext"))
+    if look.page_break_before:
+        ppr.append(_el("w:pageBreakBefore"))
+    ppr.append(_el("w:widowControl", val=0))
+    if look.line:
+        ppr.append(_el("w:spacing", before=0, after=0, line=look.line, lineRule="exact"))
+    else:
+        ppr.append(_el("w:spacing", before=0, after=0, line=240, lineRule="auto"))
+    if look.first_line:
+        # Word reads the character count; LibreOffice needs the twips as well.
+        first = round(layout.BODY_SIZE * 20 * layout.FIRST_LINE_CHARS / 100)
+        ppr.append(_el("w:ind", firstLineChars=layout.FIRST_LINE_CHARS, firstLine=first, leftChars=0, left=0))
+    else:
+        left = round(layout.BODY_SIZE * 20 * look.left_chars / 100)
+        ppr.append(_el("w:ind", leftChars=look.left_chars, left=left, firstLineChars=0, firstLine=0))
+    if look.align:
+        ppr.append(_el("w:jc", val=look.align))
+    if look.outline_level is not None:
+        ppr.append(_el("w:outlineLvl", val=look.outline_level))
+    return ppr
+
+
+def _restyle(style, look: TextStyle, paragraph: bool) -> None:
+    for old in style.findall(qn("w:pPr")) + style.findall(qn("w:rPr")):
+        style.remove(old)
+    if paragraph:
+        style.append(paragraph_properties(look))
+    style.append(run_properties(look))
+
+
+def _set_defaults(styles) -> None:
+    """Document defaults: explicit fonts, Chinese language, no theme."""
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    rpr_default.remove(rpr)
+    new = run_properties(layout.PARAGRAPH_STYLES["Normal"])
+    new.append(_el("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA"))
+    rpr_default.append(new)
+
+
+def _plain_black(styles) -> None:
+    """No theme fonts or theme colours anywhere: they would override ours."""
+    for rfonts in styles.iter(qn("w:rFonts")):
+        for attr in _THEME_ATTRS:
+            rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for color in styles.iter(qn("w:color")):
+        color.set(qn("w:val"), "000000")
+        for attr in ("themeColor", "themeShade", "themeTint"):
+            color.attrib.pop(qn(f"w:{attr}"), None)
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) == "Hyperlink":
+            rpr = style.find(qn("w:rPr"))
+            for underline in rpr.findall(qn("w:u")):
+                rpr.remove(underline)
+
+
+def _style_tables(styles) -> None:
+    """Pandoc's "Table" style: 0.5 pt borders on every side, cells not indented."""
+    table = _style(styles, "Table", "table")
+    tblpr = table.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = _el("w:tblPr")
+        table.append(tblpr)
+    for old in tblpr.findall(qn("w:tblBorders")):
+        tblpr.remove(old)
+    borders = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="single", sz=layout.TABLE_BORDER, space=0, color="000000"))
+    tblpr.append(borders)
+    # Header rows are repeated on every page the table spans.
+    for conditional in table.findall(qn("w:tblStylePr")):
+        if conditional.get(qn("w:type")) == "firstRow":
+            trpr = conditional.find(qn("w:trPr"))
+            if trpr is None:
+                trpr = _el("w:trPr")
+                conditional.insert(1, trpr)
+            trpr.append(_el("w:tblHeader"))
+
+
+# --- page -------------------------------------------------------------------
+
+
+def section_geometry() -> list[etree._Element]:
+    """The page size and margins of ``ooxml.section_geometry`` as elements."""
+    wrapped = f'<w:sectPr xmlns:w="{W_NS}">{ooxml.section_geometry()}</w:sectPr>'
+    return list(etree.fromstring(wrapped))
+
+
+def _set_page(section) -> None:
+    sectpr = section._sectPr
+    for tag in ("w:pgSz", "w:pgMar", "w:pgNumType", "w:cols", "w:docGrid"):
+        for old in sectpr.findall(qn(tag)):
+            sectpr.remove(old)
+    for element in section_geometry():
+        sectpr.append(element)
+    sectpr.append(_el("w:pgNumType", start=1))
+    sectpr.append(_el("w:cols", space=425))
+
+
+def _field_runs(paragraph, instruction: str) -> None:
+    begin, text, separate, result, end = (OxmlElement("w:r") for _ in range(5))
+    begin.append(_el("w:fldChar", fldCharType="begin"))
+    code = OxmlElement("w:instrText")
+    code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    code.text = f" {instruction} "
+    text.append(code)
+    separate.append(_el("w:fldChar", fldCharType="separate"))
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    result.append(shown)
+    end.append(_el("w:fldChar", fldCharType="end"))
+    for run in (begin, text, separate, result, end):
+        paragraph._p.append(run)
+
+
+def _page_number(footer, align: str) -> None:
+    """``— 1 —``: odd pages right, even pages left, one character in from the edge."""
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.get_or_add_pStyle().val = "Footer"
+    one_char = layout.PAGE_NUMBER_SIZE * 20
+    side = "right" if align == "right" else "left"
+    ppr.append(_el("w:ind", **{side: one_char, f"{side}Chars": 100}))
+    ppr.append(_el("w:jc", val=align))
+    paragraph.add_run("— ")
+    _field_runs(paragraph, "PAGE")
+    paragraph.add_run(" —")
+
+
+def _set_footers(document) -> None:
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    _page_number(section.footer, "right")
+    _page_number(section.even_page_footer, "left")
+
+
+def _set_draft_header(document) -> None:
+    section = document.sections[0]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = "Header"
+        paragraph.add_run(layout.DRAFT_MARK)
+
+
+def _declare_alternative_fonts(document) -> None:
+    """Tell Word that 仿宋_GB2312 may be found as 仿宋 (Windows 10 and later)."""
+    part = next(p for p in document.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    for name, alternative in layout.ALTERNATIVE_NAMES.items():
+        font = etree.SubElement(root, f"{{{W_NS}}}font", {f"{{{W_NS}}}name": name})
+        etree.SubElement(font, f"{{{W_NS}}}altName", {f"{{{W_NS}}}val": alternative})
+        etree.SubElement(font, f"{{{W_NS}}}charset", {f"{{{W_NS}}}val": "86"})
+        etree.SubElement(font, f"{{{W_NS}}}family", {f"{{{W_NS}}}val": "modern"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0].startswith("-"):
+        print("usage: python -m shenbao.reference_docx OUT.docx [--draft]", file=sys.stderr)
+        return 2
+    with open(argv[0], "wb") as out:
+        out.write(build_reference(draft="--draft" in argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

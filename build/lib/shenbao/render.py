@@ -1,0 +1,104 @@
+"""Render a DOCX as a reader would see it: LibreOffice to PDF, poppler to text and PNG.
+
+The official fonts are proprietary, so ``fonts/fonts.conf`` maps their names
+onto free fonts with the same role (仿宋 → FandolFang, 楷体 → AR PL UKai, …).
+All CJK fonts are full-width, so lines and pages break where Word breaks them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from shenbao.numbering import Heading
+
+FONTCONFIG_FILE = Path(__file__).parent / "fonts" / "fonts.conf"
+_PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
+_SPACE = re.compile(r"\s+")
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def font_environment() -> dict[str, str]:
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
+
+
+def _require(program: str, package: str) -> str:
+    path = shutil.which(program)
+    if not path:
+        raise RenderError(f"找不到 {program}：请安装 {package}（.ci/run 中有安装命令）")
+    return path
+
+
+def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
+    """Convert with a private LibreOffice profile, so a running instance does not interfere."""
+    soffice = _require("soffice", "libreoffice-writer-nogui")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile:
+        result = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(docx_path),
+            ],
+            capture_output=True,
+            text=True,
+            env=font_environment(),
+            timeout=300,
+        )
+    pdf = out_dir / (docx_path.stem + ".pdf")
+    if result.returncode != 0 or not pdf.exists():
+        raise RenderError(f"LibreOffice 未能转换 {docx_path.name}：{result.stderr.strip() or result.stdout.strip()}")
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page, in order."""
+    pdftotext = _require("pdftotext", "poppler-utils")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def pdf_to_png(pdf: Path, out_dir: Path, resolution: int = 80) -> list[Path]:
+    pdftoppm = _require("pdftoppm", "poppler-utils")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([pdftoppm, "-png", "-r", str(resolution), str(pdf), str(out_dir / "page")], check=True)
+    return sorted(out_dir.glob("page-*.png"))
+
+
+def page_number(page_text: str) -> int | None:
+    """The printed page number ``— n —`` of a page, or None (cover, 目录)."""
+    found = _PAGE_NUMBER.findall(page_text)
+    return int(found[-1]) if found else None
+
+
+def heading_pages(headings: list[Heading], pages: list[str]) -> dict[str, int]:
+    """The printed page number each heading falls on.
+
+    Only numbered pages are searched, so the 目录's own lines do not count, and
+    each heading is looked for from the previous one's page on.
+    """
+    body = [(number, _SPACE.sub("", text)) for text in pages if (number := page_number(text)) is not None]
+    found: dict[str, int] = {}
+    start = 0
+    for heading in headings:
+        wanted = _SPACE.sub("", heading.text)
+        for index in range(start, len(body)):
+            if wanted in body[index][1]:
+                found[heading.id] = body[index][0]
+                start = index
+                break
+    return found

@@ -1,0 +1,204 @@
+"""The plugin and the project object: what a unit that installs the tool relies on."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_project, run_cli
+from shenbao.project import Project, ProjectError
+
+
+def test_project_loads_settings_and_data_without_mkdocs(tmp_path):
+    project = Project.load(make_project(tmp_path, "draft") / "mkdocs.yml")
+    assert project.figures.get_figure("services.stations").as_text() == "286个"
+    assert set(project.exhibits.tables) == {"indicators"}
+    assert project.nav is None, "a fixture has no nav: pages come in file order"
+    assert project.page_paths()[:2] == ["a-jiben.md", "b-zuofa.md"]
+    assert project.options.mode == "draft"
+
+
+def test_project_errors_name_the_file_and_line(tmp_path):
+    root = make_project(tmp_path, "draft")
+    (root / "data" / "figures.yml").write_text("county:\n  towns: {label: 乡镇数, value: [\n", encoding="utf-8")
+    with pytest.raises(ProjectError, match=r"^data/figures.yml:\d+:\d+: YAML 格式错误"):
+        Project.load(root / "mkdocs.yml")
+
+
+def test_plugin_options_are_validated(tmp_path):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - shenbao ", "  - shenbao: {mode: finall} "), "utf-8"
+    )
+    with pytest.raises(ProjectError, match="mode"):
+        Project.load(config)
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "mode" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_missing_macros_plugin_is_explained(tmp_path):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - macros:\n      modules: [shenbao.macros]\n", "  - macros:\n      modules: []\n"), "utf-8"
+    )
+    result = run_cli(root, "build")
+    assert result.returncode == 1
+    assert "没有加载 shenbao.macros" in result.stderr
+
+
+def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
+    """As `mkdocs serve` does: one plugin instance, a fresh config and build for every edit."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_project(tmp_path, "draft")
+    site = tmp_path / "served"
+
+    def serve_build():
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        return config
+
+    first = serve_build()
+    first.plugins.on_startup(command="serve", dirty=False)
+    plugin = first.plugins["shenbao"]
+    try:
+        build(first)
+        pages = len(plugin.document.pages)
+        figures = root / "data" / "figures.yml"
+        figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 300}"), "utf-8")
+        second = serve_build()
+        assert second.plugins["shenbao"] is plugin, "MkDocs keeps a plugin with on_startup for the whole process"
+        build(second)
+        assert len(plugin.document.pages) == pages, "the second build starts from an empty document"
+        assert plugin.project.figures.get_figure("services.stations").value == 300
+        html = (site / "a-jiben.html").read_text(encoding="utf-8")
+        assert "300个" in html and "286个" not in html
+        assert "二、主要做法" in (site / "b-zuofa.html").read_text(encoding="utf-8"), "numbering restarts"
+    finally:
+        first.plugins.on_shutdown()
+    deadline = time.time() + 60
+    while not list((site / "downloads").glob("*.docx")) and time.time() < deadline:
+        time.sleep(0.2)  # under serve the DOCX follows the reload; on_shutdown waited for it
+    docx = next((site / "downloads").glob("*.docx"))
+    with zipfile.ZipFile(docx) as archive:
+        assert "300个" in archive.read("word/document.xml").decode("utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_starts_serves_rebuilds_on_a_data_edit_and_stops(tmp_path):
+    root = make_project(tmp_path, "draft")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/a-jiben.html"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shenbao", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        html = _poll(url, lambda text: "286个" in text)
+        assert "286个" in html
+        figures = root / "data" / "figures.yml"
+        figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 301}"), "utf-8")
+        assert "301个" in _poll(url, lambda text: "301个" in text)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _poll(url: str, ready, seconds: float = 90) -> str:
+    deadline = time.time() + seconds
+    text = ""
+    while time.time() < deadline:
+        try:
+            text = _get(url)
+            if ready(text):
+                return text
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return text
+
+
+def test_a_wheel_installed_elsewhere_starts_builds_and_checks_an_application(tmp_path):
+    """`pip wheel .` into a fresh virtual environment, the repository nowhere on the path."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(wheels.glob("shenbao-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert "shenbao/schemas/figures.schema.json" in names
+    assert "shenbao/theme/main.html" in names
+    assert "shenbao/templates/new/mkdocs.yml" in names
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    # the dependencies come from this environment's site-packages, read as a plain path:
+    # its .pth files (the editable install of the repository) are not run from there
+    site_packages = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True
+    ).stdout.strip()
+    ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    Path(site_packages, "dependencies.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    where = subprocess.run(
+        [python, "-c", "import shenbao; print(shenbao.__file__)"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert where.stdout.startswith(str(env_dir)), where.stdout + where.stderr
+    shenbao = env_dir / ("Scripts/shenbao.exe" if os.name == "nt" else "bin/shenbao")
+    for args, cwd in ((["new", "x"], work), (["build"], work / "x"), (["check"], work / "x")):
+        result = subprocess.run([shenbao, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, f"shenbao {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    assert list((work / "x" / "dist").glob("*.docx"))
+    assert (work / "x" / "site" / "index.html").exists()
+
+
+def test_new_refuses_a_folder_that_has_files(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli(tmp_path, "new", "x")
+    assert result.returncode == 1
+    assert "已存在且不为空" in result.stderr
+    assert (tmp_path / "x" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_new_application_builds_checks_and_has_its_publishing_files(tmp_path):
+    result = run_cli(tmp_path, "new", "app", "--title", "某县某项工作申报材料")
+    assert result.returncode == 0, result.output
+    app = tmp_path / "app"
+    for name in (".gitignore", ".gitlab-ci.yml", ".github/workflows/publish.yml", "README.md", "data/terms.yml"):
+        assert (app / name).exists(), name
+    assert run_cli(app, "check").returncode == 0
+    built = run_cli(app, "build")
+    assert built.returncode == 0, built.output
+    assert built.docx().name == "某县某项工作申报材料（草稿）.docx"
+    assert "【待填：全市总人口】" in (app / "site" / "jiben-qingkuang.html").read_text(encoding="utf-8")

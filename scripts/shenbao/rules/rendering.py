@@ -1,0 +1,93 @@
+"""The page's template as the build renders it, for the rules that need names or rendered text."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import jinja2
+
+from shenbao import exhibits as exhibits_module
+from shenbao import markers
+from shenbao.exhibits import Exhibits
+from shenbao.figures import FigureBook
+from shenbao.references import (
+    EXHIBIT_MACROS,
+    FIGURE_MACRO,
+    JINJA_NAMES,
+    Call,
+    Reference,
+    exhibit_references,
+    figure_references,
+    simple_calls,
+)
+from shenbao.rules.page import Page
+
+VARIABLES = ("figures", "exhibits", "page", "config")  # what mkdocs-macros puts beside the macros
+
+
+def _make_macros(figures: FigureBook, exhibits: Exhibits, page_uri: Callable[[], str | None]) -> dict[str, Callable]:
+    # Stands in for shenbao.macros.make_macros, which the build will define once for both.
+    def chart(name: str) -> str:
+        return ""  # a chart counts as no text
+
+    return {
+        "fig": lambda name: figures.get_figure(name).as_markdown(),
+        "table": lambda name: exhibits_module.table_markdown(exhibits.tables[name], figures, exhibits.number(name)),
+        "chart": chart,
+        "ref": lambda name: exhibits.number(name),
+        "missing": markers.missing,
+    }
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment()
+
+
+def known_names(macros: dict[str, Callable]) -> set[str]:
+    return set(macros) | set(VARIABLES) | set(environment().globals) | JINJA_NAMES
+
+
+def render(page: Page, figures: FigureBook, exhibits: Exhibits) -> str:
+    """The page's Markdown with figures and tables filled in."""
+    template = environment().from_string("\n".join(page.lines[page.body_start :]))
+    return template.render(**_make_macros(figures, exhibits, lambda: page.uri))
+
+
+FIGURE, EXHIBIT, OTHER = "figure", "exhibit", "other"
+
+
+@dataclass(frozen=True)
+class MacroUse:
+    kind: str  # FIGURE, EXHIBIT or OTHER (a macro call the build may not know)
+    macro: str
+    name: str
+    line: int
+    column: int  # 1 where only Jinja's parser could read the page: it knows lines, not columns
+
+
+def macro_uses(page: Page) -> list[MacroUse] | None:
+    """Every figure and exhibit the page names, or None when its template does not parse."""
+    calls = simple_calls(page.text)
+    if calls is not None:
+        return [MacroUse(_kind(c.macro), c.macro, c.argument, c.line, _column(page.text, c)) for c in calls]
+    try:
+        tree = environment().parse(page.text)
+    except jinja2.TemplateSyntaxError:
+        return None
+    figures = [_use(FIGURE, FIGURE_MACRO, r) for r in figure_references(tree)]
+    return figures + [_use(EXHIBIT, "", r) for r in exhibit_references(tree)]
+
+
+def _kind(macro: str) -> str:
+    return FIGURE if macro == FIGURE_MACRO else EXHIBIT if macro in EXHIBIT_MACROS else OTHER
+
+
+def _use(kind: str, macro: str, reference: Reference) -> MacroUse:
+    return MacroUse(kind, macro, reference.name, reference.line, 1)
+
+
+def _column(text: str, call: Call) -> int:
+    return call.start - text.rfind("\n", 0, call.start)

@@ -20,6 +20,7 @@ from shenbao.figures import closest_names
 
 CHECK, TERMS, RELATIONS = "check.yml", "terms.yml", "relations.yml"
 RELATION_KINDS = ("at_most", "quotient", "sum_at_most")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: the files are read on every check
 ALL = "all"  # in select: every rule
 
 
@@ -59,8 +60,8 @@ def read_settings_file(path: Path, shown: str, empty) -> tuple[object, yaml.Node
         return empty, None, []
     try:
         text = path.read_text(encoding="utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError:
         return empty, None, [SettingsProblem(shown, 1, 1, "文件不是 UTF-8 编码", "用编辑器另存为 UTF-8")]
     except yaml.MarkedYAMLError as error:

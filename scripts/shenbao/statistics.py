@@ -12,6 +12,7 @@ say which numbers are names, such as the observance 3.8 or an ordinal 第3次.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ class Statistic:
     label: str  # the words before it, a name to give it in figures.yml
 
 
-def statistic_pattern(units: Iterable[str] = COUNTERS) -> re.Pattern:
+@functools.lru_cache(maxsize=64)
+def statistic_pattern(units: tuple[str, ...] = COUNTERS) -> re.Pattern:
     """One pattern of every statistic the units make, longest unit first."""
     words = sorted({*units, *RATIOS}, key=len, reverse=True)
     unit = "|".join(map(re.escape, words))
@@ -61,7 +63,8 @@ def statistic_pattern(units: Iterable[str] = COUNTERS) -> re.Pattern:
     )
 
 
-def allowed_pattern(allowed: Iterable[str] = (), patterns: Iterable[str] = ()) -> re.Pattern:
+@functools.lru_cache(maxsize=64)
+def allowed_pattern(allowed: tuple[str, ...] = (), patterns: tuple[str, ...] = ()) -> re.Pattern:
     """Text where a number is a name: the literals stand alone (3.8 is not in 13.8), patterns as written."""
     literal = [rf"(?<![\d.]){re.escape(str(a))}(?![\d.])" for a in allowed]
     return re.compile("|".join([*literal, *patterns]) or "(?!)")
@@ -74,8 +77,9 @@ def find_statistics(
     allowed_patterns: Iterable[str] = (),
 ) -> list[Statistic]:
     """Every typed statistic in ``text``, except inside allowed text."""
-    pattern = statistic_pattern(COUNTERS if units is None else units)
-    spared = [m.span() for m in allowed_pattern(allowed, allowed_patterns).finditer(text)]
+    # patterns are made once per setting: a page has hundreds of lines, a project one setting
+    pattern = statistic_pattern(COUNTERS if units is None else tuple(units))
+    spared = [m.span() for m in allowed_pattern(tuple(map(str, allowed)), tuple(allowed_patterns)).finditer(text)]
     found = []
     for match in pattern.finditer(text):
         if any(start <= match.start() < end for start, end in spared):

@@ -70,11 +70,16 @@ class MacroUse:
 
 def macro_uses(page: Page) -> list[MacroUse] | None:
     """Every figure and exhibit the page names, or None when its template does not parse."""
-    calls = simple_calls(page.text)
+    return _uses_in(page.text)
+
+
+@functools.lru_cache(maxsize=4096)  # four rules ask for each page's uses; reading them once is enough
+def _uses_in(text: str) -> list[MacroUse] | None:
+    calls = simple_calls(text)
     if calls is not None:
-        return [MacroUse(_kind(c.macro), c.macro, c.argument, c.line, _column(page.text, c)) for c in calls]
+        return [MacroUse(_kind(c.macro), c.macro, c.argument, c.line, _column(text, c)) for c in calls]
     try:
-        tree = environment().parse(page.text)
+        tree = environment().parse(text)
     except jinja2.TemplateSyntaxError:
         return None
     figures = [_use(FIGURE, FIGURE_MACRO, r) for r in figure_references(tree)]

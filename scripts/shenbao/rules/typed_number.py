@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -11,6 +12,8 @@ from shenbao.rules.context import Context
 from shenbao.rules.page import MASK, Page
 from shenbao.scanner import cells
 from shenbao.statistics import COUNTERS, Statistic, find_statistics
+
+_DIGIT = re.compile(r"\d")
 
 
 @rule(
@@ -38,6 +41,8 @@ def typed_number(page: Page, context: Context) -> Iterator[Finding]:
     units = [*COUNTERS, *settings.counters]
     book = context.project.figures
     for number, line in enumerate(page.prose, start=1):
+        if not _DIGIT.search(line):
+            continue
         in_table = number in page.table_rows
         for statistic in find_statistics(line, units, settings.allowed, settings.allowed_patterns):
             if in_table and not statistic.label:

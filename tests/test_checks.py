@@ -154,3 +154,27 @@ def test_warnings_alone_do_not_fail(tmp_path):
 )
 def test_characters_are_counted_as_a_reviewer_counts_them(text, count):
     assert reader_count(text) == count
+
+
+def test_unknown_rules_on_the_command_line_are_refused(seeded):
+    result = run_cli(seeded, "check", "--select", "terms")
+    assert result.returncode == 2 and "没有规则 “terms”" in result.stderr
+
+
+def test_ignore_all_on_one_line(seeded):
+    page = seeded / "docs" / "seeded.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "全市规划生育工作。", "全市规划生育工作, 1271人。<!-- check: ignore all -->"
+        ),
+        encoding="utf-8",
+    )
+    lines = run_cli(seeded, "check").stdout.strip().split("\n")
+    assert not any(line.startswith("docs/seeded.md:4:") for line in lines)
+
+
+def test_a_page_that_is_not_utf8_is_located(seeded):
+    (seeded / "docs" / "gbk.md").write_bytes("# 标题\n\n正文。\n".encode("gbk"))
+    result = run_cli(seeded, "check")
+    assert "docs/gbk.md:1:1: data: 页面不是 UTF-8 编码 (用编辑器另存为 UTF-8)" in result.stdout
+    assert "Traceback" not in result.output

@@ -48,3 +48,9 @@ def test_the_old_keys_keep_working(tmp_path):
     write(tmp_path, "check.yml", 'units: [眼]\nallowed_in_prose: ["3.8", 13]\ncounters: [口]\n')
     settings, found = load_check_settings(tmp_path, "data")
     assert found == [] and settings.counters == ["口", "眼"] and settings.allowed == ["3.8", "13"]
+
+
+def test_an_allowed_pattern_that_is_no_regular_expression(tmp_path):
+    write(tmp_path, "check.yml", "allowed_patterns:\n  - 第(\\d+\n")
+    (found,) = problems(tmp_path)
+    assert found.startswith("data/check.yml:2:5: 不是有效的正则表达式")

@@ -182,13 +182,13 @@ def check_command(args: argparse.Namespace) -> int:
             return 2
         print(rule_docs.explain(BY_ID[args.explain]))
         return 0
-    return run_checks(
-        Path(args.config_file).resolve().parent,
-        fix=args.fix,
-        unsafe_fixes=args.unsafe_fixes,
-        select=[r for r in args.select.split(",") if r],
-        ignore=[r for r in args.ignore.split(",") if r],
-    )
+    select, ignore = [r for r in args.select.split(",") if r], [r for r in args.ignore.split(",") if r]
+    unknown = [r for r in select + ignore if r not in BY_ID]
+    if unknown:
+        print(f"错误：没有规则 “{'、'.join(unknown)}”（shenbao check --list-rules 列出所有规则）", file=sys.stderr)
+        return 2
+    root = Path(args.config_file).resolve().parent
+    return run_checks(root, fix=args.fix, unsafe_fixes=args.unsafe_fixes, select=select, ignore=ignore)
 
 
 def _locate_link_problems(project: Path) -> None:

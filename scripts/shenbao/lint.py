@@ -18,7 +18,7 @@ from shenbao.rules import BY_ID, ERROR, RULES, SAFE, Diagnostic, Fix, Rule
 from shenbao.rules.base import PAGE
 from shenbao.rules.context import Context
 from shenbao.rules.page import Page
-from shenbao.settings import CheckSettings, load_check_settings
+from shenbao.settings import ALL, CheckSettings, load_check_settings
 
 STRUCTURE_RULES = ("link", "anchor", "image")  # what MkDocs' strict build refuses without a line
 _LOCATED = re.compile(r"^(?P<path>[^:\s]+?)(?::(?P<line>\d+))?(?::(?P<column>\d+))?:\s*(?P<message>.*)$", re.S)
@@ -57,11 +57,17 @@ def load_error(error: ProjectError) -> Diagnostic:
     )
 
 
-def read_pages(project: Project) -> list[Page]:
-    return [
-        Page(project.shown(project.docs_dir / uri), uri, (project.docs_dir / uri).read_text(encoding="utf-8"))
-        for uri in project.page_paths()
-    ]
+def read_pages(project: Project) -> tuple[list[Page], list[Diagnostic]]:
+    """The pages, and a located problem for each one that is not UTF-8 text."""
+    pages, problems = [], []
+    for uri in project.page_paths():
+        shown = project.shown(project.docs_dir / uri)
+        try:
+            pages.append(Page(shown, uri, (project.docs_dir / uri).read_text(encoding="utf-8-sig")))
+        except UnicodeDecodeError as error:
+            line = (project.docs_dir / uri).read_bytes()[: error.start].count(b"\n") + 1
+            problems.append(Diagnostic(shown, line, 1, "data", "页面不是 UTF-8 编码", "用编辑器另存为 UTF-8"))
+    return pages, problems
 
 
 def check_project(root: Path, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Result:
@@ -73,8 +79,9 @@ def check_project(root: Path, select: Iterable[str] = (), ignore: Iterable[str] 
     settings, problems = load_check_settings(project.data_dir, project.shown(project.data_dir), BY_ID)
     if problems:
         return Result(sorted(Diagnostic(p.path, p.line, p.column, "settings", p.message, p.hint) for p in problems))
-    context = Context(project, read_pages(project), settings)
-    result = Result([])
+    pages, unreadable = read_pages(project)
+    context = Context(project, pages, settings)
+    result = Result(unreadable)
     for rule in selected_rules(settings, select, ignore):
         run_rule(rule, context, result)
     result.diagnostics = sorted(set(result.diagnostics))
@@ -89,7 +96,7 @@ def run_rule(rule: Rule, context: Context, result: Result) -> None:
             path = finding.path or (page.path if page else "")
             if rule.id in file_ignores(context.settings, path):
                 continue
-            if page is not None and finding.path is None and rule.id in page.ignored.get(finding.line, ()):
+            if page is not None and finding.path is None and {rule.id, ALL} & page.ignored.get(finding.line, set()):
                 continue
             result.diagnostics.append(
                 Diagnostic(path, finding.line, finding.column, rule.id, finding.message, finding.hint, rule.severity)
@@ -103,7 +110,7 @@ def apply_fixes(root: Path, fixes: dict[str, list[Fix]]) -> int:
     changed = 0
     for path, repairs in fixes.items():
         file = root / path
-        lines = file.read_text(encoding="utf-8").split("\n")
+        lines = file.read_text(encoding="utf-8-sig").split("\n")
         taken: dict[int, int] = {}  # line → leftmost column already rewritten
         for fix in sorted(set(repairs), reverse=True):
             start = fix.column - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -139,11 +140,24 @@ def unknown_rule_ids(check: dict, node: yaml.Node | None, rule_ids, shown: str) 
     return problems
 
 
+def bad_patterns(check: dict, node: yaml.Node | None, shown: str) -> list[SettingsProblem]:
+    """allowed_patterns that are not regular expressions, which would stop the check halfway."""
+    problems = []
+    for index, pattern in enumerate(check.get("allowed_patterns") or []):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            where = place(node, ("allowed_patterns", index))
+            problems.append(SettingsProblem(shown, *where, f"不是有效的正则表达式：{error}", "字面的 . ( [ 前加 \\"))
+    return problems
+
+
 def load_check_settings(data_dir: Path, shown_dir: str, rule_ids=()) -> tuple[CheckSettings, list[SettingsProblem]]:
     """check.yml, terms.yml and relations.yml together; a missing file means its rule finds nothing."""
     check, check_node, problems = read_settings_file(data_dir / CHECK, f"{shown_dir}/{CHECK}", {})
-    if not problems and rule_ids:
-        problems += unknown_rule_ids(check, check_node, set(rule_ids), f"{shown_dir}/{CHECK}")
+    if not problems:
+        problems += unknown_rule_ids(check, check_node, set(rule_ids), f"{shown_dir}/{CHECK}") if rule_ids else []
+        problems += bad_patterns(check, check_node, f"{shown_dir}/{CHECK}")
     terms_file, _, more = read_settings_file(data_dir / TERMS, f"{shown_dir}/{TERMS}", {})
     problems += more
     relations, relations_node, more = read_settings_file(data_dir / RELATIONS, f"{shown_dir}/{RELATIONS}", [])

@@ -104,9 +104,12 @@ def unused_figure(context: Context) -> Iterator[Finding]:
     如何修正：在正文中引用它，删去它，或标记 `keep: true`。
     """
     book, placed = context.project.figures, context.project.exhibits
+    pages = [macro_uses(page) for page in context.pages]
+    if None in pages:
+        return  # a page that does not parse may use any figure; its syntax error is reported by template
     used = set(BUILD_FIGURES)
-    for page in context.pages:
-        for use in macro_uses(page) or []:
+    for uses in pages:
+        for use in uses:
             used |= (
                 {use.name}
                 if use.kind == FIGURE

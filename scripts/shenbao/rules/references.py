@@ -9,7 +9,7 @@ from shenbao.references import check_template, simple_calls
 from shenbao.rules.base import PAGE, PROJECT, Finding, rule
 from shenbao.rules.context import Context
 from shenbao.rules.page import Page
-from shenbao.rules.rendering import EXHIBIT, FIGURE, OTHER, _make_macros, environment, known_names, macro_uses
+from shenbao.rules.rendering import EXHIBIT, FIGURE, OTHER, environment, known_names, macro_uses, page_macros
 
 
 class _Everything:
@@ -79,8 +79,7 @@ def template(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：按提示改正名称或补全括号；数据项写成 `fig("分组.名称")`。
     """
-    macros = _make_macros(context.project.figures, context.project.exhibits, lambda: page.uri)
-    known = known_names(macros)
+    known = known_names(page_macros(context.project.figures, context.project.exhibits, page))
     if simple_calls(page.text) is not None:  # nothing but macro calls: their names are all there is to check
         for use in macro_uses(page) or []:
             if use.kind == OTHER and use.macro not in known:

@@ -41,6 +41,11 @@ def _make_macros(figures: FigureBook, exhibits: Exhibits, page_uri: Callable[[],
     }
 
 
+def page_macros(figures: FigureBook, exhibits: Exhibits, page: Page) -> dict[str, Callable]:
+    """The macros a page is rendered with."""
+    return _make_macros(figures, exhibits, lambda: page.uri)
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment()
@@ -53,7 +58,7 @@ def known_names(macros: dict[str, Callable]) -> set[str]:
 def render(page: Page, figures: FigureBook, exhibits: Exhibits) -> str:
     """The page's Markdown with figures and tables filled in."""
     template = environment().from_string("\n".join(page.lines[page.body_start :]))
-    return template.render(**_make_macros(figures, exhibits, lambda: page.uri))
+    return template.render(**page_macros(figures, exhibits, page))
 
 
 FIGURE, EXHIBIT, OTHER = "figure", "exhibit", "other"

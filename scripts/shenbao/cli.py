@@ -112,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     new = commands.add_parser("new", help="新建一份可以立即构建的申报材料")
     new.add_argument("directory", help="新项目的文件夹（不存在或为空）")
     new.add_argument("--title", help="材料标题（默认：示例标题，可在 data/figures.yml 中修改）")
+    check.add_argument("--unsafe-fixes", action="store_true", help="与 --fix 同用：也做需要逐处确认的修正")
+    check.add_argument("--select", default="", help="只运行这些规则（逗号分隔），优先于 data/check.yml")
+    check.add_argument("--ignore", default="", help="不运行这些规则（逗号分隔）")
+    check.add_argument("--list-rules", action="store_true", help="列出所有规则")
+    check.add_argument("--markdown", action="store_true", help="与 --list-rules 同用：输出 README 中的规则表")
+    check.add_argument("--explain", metavar="RULE", help="显示一条规则的说明")
     args = parser.parse_args(argv)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -124,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(args.config_file, args.dev_addr)
         if args.command == "check":
-            from shenbao.checks import run_checks
-
-            return run_checks(Path(args.config_file).resolve().parent, fix=args.fix)
+            return check_command(args)
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
         docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
@@ -171,11 +175,34 @@ def _new(directory: str, title: str | None) -> int:
     return 0
 
 
+def check_command(args: argparse.Namespace) -> int:
+    from shenbao import rule_docs
+    from shenbao.lint import run_checks
+    from shenbao.rules import BY_ID
+
+    if args.list_rules:
+        print(rule_docs.rule_table() if args.markdown else rule_docs.rule_list())
+        return 0
+    if args.explain:
+        if args.explain not in BY_ID:
+            print(f"错误：没有规则 “{args.explain}”（shenbao check --list-rules 列出所有规则）", file=sys.stderr)
+            return 2
+        print(rule_docs.explain(BY_ID[args.explain]))
+        return 0
+    select, ignore = [r for r in args.select.split(",") if r], [r for r in args.ignore.split(",") if r]
+    unknown = [r for r in select + ignore if r not in BY_ID]
+    if unknown:
+        print(f"错误：没有规则 “{'、'.join(unknown)}”（shenbao check --list-rules 列出所有规则）", file=sys.stderr)
+        return 2
+    root = Path(args.config_file).resolve().parent
+    return run_checks(root, fix=args.fix, unsafe_fixes=args.unsafe_fixes, select=select, ignore=ignore)
+
+
 def _locate_link_problems(project: Path) -> None:
     """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
-    from shenbao.checks import STRUCTURE_RULES, check_project
+    from shenbao.lint import STRUCTURE_RULES, check_project
 
-    located = [d for d in check_project(project)[0] if d.rule in STRUCTURE_RULES]
+    located = [d for d in check_project(project).diagnostics if d.rule in STRUCTURE_RULES]
     if located:
         print("位置：", file=sys.stderr)
         for diagnostic in located:

@@ -23,16 +23,11 @@ from lxml import etree
 from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage, resolve_path
 from shenbao.numbering import Heading
+from shenbao.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
 DRAFT_NOTE = "草稿　目录页码待生成：在 Word 中“更新域”，或以 make final 生成终稿"
-
-_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
-_REFERENCE = re.compile(r"^(?P<lead> {0,3}\[(?!\^)[^\]]+\]:\s*)(?P<target>\S+)(?P<rest>.*)$")
-_FOOTNOTE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -90,7 +85,7 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     build made (charts) become their print versions; other images and files
     become paths below docs/, found through ``--resource-path``.
     """
-    if _SCHEME.match(target):
+    if SCHEME.match(target):
         return target
     if target.startswith("#"):
         return "#" + anchors.of(src_uri, target[1:])
@@ -120,17 +115,10 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
         unique = anchors.of(page.src_uri, heading.id)
         if unique != heading.id:
             lines[heading.line - 1] = lines[heading.line - 1].replace(f"{{#{heading.id}", f"{{#{unique}", 1)
-    in_fence = ""
-    for index, line in enumerate(lines):
-        fence = _FENCE.match(line)
-        if fence:
-            in_fence = "" if in_fence == fence.group(1) else (in_fence or fence.group(1))
-            continue
-        if in_fence:
-            continue
-        line = _FOOTNOTE.sub(lambda m: f"[^{footnote_prefix}{m['label']}]", line)
-        line = _REFERENCE.sub(reference, line)
-        lines[index] = _LINK.sub(link, line)
+    for index, line in list(text_lines(lines)):
+        line = FOOTNOTE.sub(lambda m: f"[^{footnote_prefix}{m['label']}]", line)
+        line = REFERENCE_DEFINITION.sub(reference, line)
+        lines[index] = LINK.sub(link, line)
     return "\n".join(lines)
 
 

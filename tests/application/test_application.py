@@ -94,7 +94,7 @@ def test_the_docx_has_the_sections_of_the_navigation_in_order(application):
         if p.find(f"{W}pPr/{W}pStyle[@{W}val='Heading1']") is not None
     ]
     titles = []
-    for uri, text in pages().items():
+    for text in pages().values():
         heading = re.search(r"^# (.+?)(?:\s*\{[^}]*\})?\s*$", text, flags=re.M)
         if heading and "{{" not in heading.group(1) and not text.startswith("---\ndocx: cover"):
             titles.append(heading.group(1))

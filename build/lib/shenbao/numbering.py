@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from pymdownx.slugs import slugify
 
+from shenbao.scanner import text_lines
+
 _DIGITS = "零一二三四五六七八九"
 
 # One entry per Markdown heading level: how its number is written.
@@ -75,7 +77,6 @@ class Heading:
 
 _ATX = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
 _ATTRS = re.compile(r"[ \t]*\{(?P<attrs>[^{}]*)\}$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _TYPED_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、]|（\d+）)")
 
 
@@ -96,17 +97,7 @@ def number_headings(markdown: str, counters: Counters, numbered: bool = True) ->
     lines = markdown.split("\n")
     headings: list[Heading] = []
     used: set[str] = set()
-    in_fence = ""
-    for index, line in enumerate(lines):
-        fence = _FENCE.match(line)
-        if fence:
-            if not in_fence:
-                in_fence = fence.group(1)
-            elif fence.group(1) == in_fence:
-                in_fence = ""
-            continue
-        if in_fence:
-            continue
+    for index, line in text_lines(lines):
         match = _ATX.match(line)
         if not match or len(match["hashes"]) > len(LEVEL_STYLES):
             continue

@@ -1,0 +1,111 @@
+"""Statistics typed as text: a number followed by a measure word, a magnitude or a unit.
+
+``1271人``, ``32.03亿元``, ``1.2万多人``, ``100余万元``, ``98%``, ``9镇`` and a bare
+``30万`` are all statistics; in an application each belongs in data/figures.yml.
+What counts is settings, not code: ``counters`` and ``units`` say which words
+measure, ``allowed`` (literal text) and ``allowed_patterns`` (regular expressions)
+say which numbers are names, such as the observance 3.8 or an ordinal 第3次.
+
+>>> [s.text for s in find_statistics("全市32.03亿元，9镇9乡，1.2万多人")]
+['32.03亿元', '9镇', '9乡', '1.2万多人']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Measure words (量词) and units that make a number a count or an amount.
+COUNTERS = (
+    *("个", "户", "人", "家", "所", "亩", "吨", "镇", "乡", "村", "次", "份", "册", "块", "名", "项"),
+    *("台", "辆", "条", "场", "期", "座", "间", "张", "本", "套", "件", "处", "支", "批", "例", "对"),
+    *("元", "公里", "平方公里", "平方米", "公顷", "千米", "米", "千克", "公斤"),
+    *("人次", "户次", "场次", "个百分点"),
+)
+MAGNITUDES = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
+BARE_MAGNITUDES = ("万", "亿")  # ``30万`` is a statistic even with nothing after it
+RATIOS = ("%", "％", "‰")
+APPROXIMATE = ("余", "多")
+
+_NUMBER = r"(?<![\d.,])(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+_CLAUSE_END = re.compile(r"[，。；：、,;:（）()|!！?？\s\ue000“”\"《》]")
+# What joins a subject to its number and says nothing about what is counted.
+_LINKING = re.compile(r"(?:为|是|达|达到|共|共有|共计|有|约|近|超过|计|累计|合计|总计|全年|增加|减少|到)+$")
+
+
+@dataclass(frozen=True)
+class Statistic:
+    start: int  # offset in the text searched
+    end: int
+    text: str  # as typed: 1.2万多人
+    number: str  # the digits as typed, without grouping commas: 1.2
+    value: float  # the quantity the text names: 12000.0
+    unit: str  # as figures.yml writes it, magnitude included: 万人
+    approx: str  # 余 or 多, or ''
+    label: str  # the words before it, a name to give it in figures.yml
+
+
+@functools.lru_cache(maxsize=64)
+def statistic_pattern(units: tuple[str, ...] = COUNTERS) -> re.Pattern:
+    """One pattern of every statistic the units make, longest unit first."""
+    words = sorted({*units, *RATIOS}, key=len, reverse=True)
+    unit = "|".join(map(re.escape, words))
+    magnitude = "|".join(map(re.escape, MAGNITUDES))
+    bare = "|".join(map(re.escape, BARE_MAGNITUDES))
+    approx = "|".join(APPROXIMATE)
+    return re.compile(
+        rf"{_NUMBER}(?P<before>{approx})?"
+        rf"(?:(?P<magnitude>{magnitude})(?P<after>{approx})?(?P<unit>{unit})"
+        rf"|(?P<bare>{bare})(?P<bare_after>{approx})?"
+        rf"|(?P<plain>{unit}))"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def allowed_pattern(allowed: tuple[str, ...] = (), patterns: tuple[str, ...] = ()) -> re.Pattern:
+    """Text where a number is a name: the literals stand alone (3.8 is not in 13.8), patterns as written."""
+    literal = [rf"(?<![\d.]){re.escape(str(a))}(?![\d.])" for a in allowed]
+    return re.compile("|".join([*literal, *patterns]) or "(?!)")
+
+
+def find_statistics(
+    text: str,
+    units: Iterable[str] | None = None,
+    allowed: Iterable[str] = (),
+    allowed_patterns: Iterable[str] = (),
+) -> list[Statistic]:
+    """Every typed statistic in ``text``, except inside allowed text."""
+    # patterns are made once per setting: a page has hundreds of lines, a project one setting
+    pattern = statistic_pattern(COUNTERS if units is None else tuple(units))
+    spared = [m.span() for m in allowed_pattern(tuple(map(str, allowed)), tuple(allowed_patterns)).finditer(text)]
+    found = []
+    for match in pattern.finditer(text):
+        if any(start <= match.start() < end for start, end in spared):
+            continue
+        found.append(_statistic(text, match))
+    return found
+
+
+def _statistic(text: str, match: re.Match) -> Statistic:
+    number = match["number"].replace(",", "")
+    magnitude = match["magnitude"] or match["bare"] or ""
+    counted = match["unit"] or match["plain"] or ""
+    approx = match["before"] or match["after"] or match["bare_after"] or ""
+    value = float(number) * MAGNITUDES.get(magnitude, 1)
+    label = label_before(text, match.start())
+    return Statistic(match.start(), match.end(), match.group(0), number, value, magnitude + counted, approx, label)
+
+
+def label_before(text: str, start: int) -> str:
+    """The words of the clause before a number, without the verb that links them (出生人数为 → 出生人数)."""
+    clause = _CLAUSE_END.split(text[:start])[-1]
+    if re.search(r"\d", clause):  # 9镇9乡: the words before 9乡 are another statistic, not its name
+        return ""
+    return _LINKING.sub("", clause)
+
+
+def figure_text(number: str, approx: str, unit: str) -> str:
+    """How data/figures.yml would write the statistic back: 100余万元."""
+    return f"{number}{approx}{unit}"

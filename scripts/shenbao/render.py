@@ -29,22 +29,47 @@ def font_environment() -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
 
 
-def _require(program: str, package: str) -> str:
-    path = shutil.which(program)
+_POPPLER = (
+    "poppler",
+    "Debian/Ubuntu：sudo apt-get install poppler-utils；Windows：conda install poppler；macOS：brew install poppler",
+)
+# Where each program comes from, for the message when it is missing: writers sit at all three.
+INSTALL_HINTS = {
+    "soffice": (
+        "LibreOffice",
+        "Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui；"
+        "Windows：从 libreoffice.org 安装，并把 LibreOffice\\program 加入 PATH；"
+        "macOS：brew install --cask libreoffice",
+    ),
+    "pdftotext": _POPPLER,
+    "pdftoppm": _POPPLER,
+}
+# LibreOffice's usual places where its installer does not put it on PATH
+_KNOWN_PLACES = {
+    "soffice": (
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+    )
+}
+
+
+def _require(program: str) -> str:
+    path = shutil.which(program) or next((p for p in _KNOWN_PLACES.get(program, ()) if Path(p).exists()), None)
     if not path:
-        raise RenderError(f"找不到 {program}：请安装 {package}（.ci/run 中有安装命令）")
+        name, how = INSTALL_HINTS[program]
+        raise RenderError(f"找不到 {name}（{program}），终稿和预览要用它渲染页面（提示：{how}）")
     return path
 
 
 def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
     """Convert with a private LibreOffice profile, so a running instance does not interfere."""
-    soffice = _require("soffice", "libreoffice-writer-nogui")
+    soffice = _require("soffice")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile:
         result = subprocess.run(
             [
                 soffice,
-                f"-env:UserInstallation=file://{profile}",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--headless",
                 "--norestore",
                 "--convert-to",
@@ -66,14 +91,14 @@ def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
 
 def pdf_pages(pdf: Path) -> list[str]:
     """The text of each page, in order."""
-    pdftotext = _require("pdftotext", "poppler-utils")
+    pdftotext = _require("pdftotext")
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
 def pdf_to_png(pdf: Path, out_dir: Path, resolution: int = 80) -> list[Path]:
-    pdftoppm = _require("pdftoppm", "poppler-utils")
+    pdftoppm = _require("pdftoppm")
     out_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run([pdftoppm, "-png", "-r", str(resolution), str(pdf), str(out_dir / "page")], check=True)
     return sorted(out_dir.glob("page-*.png"))

@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix import test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ check: $(READY) ## check data, references, terms and typography; changes nothing
 
 fix: $(READY) ## apply the unambiguous term and punctuation fixes, then check again
 	$(PY) -m shenbao check --fix
+
+import: $(READY) ## import a Word file as pages and figures: make import FILE=last-year.docx [INTO=folder]
+	@test -n "$(FILE)" || { echo "用法：make import FILE=文件.docx [INTO=项目文件夹] [PREFIX=分组名] [FORCE=1]"; exit 2; }
+	$(PY) -m shenbao import "$(FILE)" $(if $(INTO),--into "$(INTO)") $(if $(PREFIX),--prefix "$(PREFIX)") $(if $(FORCE),--force)
 
 test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser)
 	$(PY) -m pytest

@@ -137,7 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
     check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
+    imports = commands.add_parser("import", help="把 Word 文件（.docx）导入为页面和数据")
+    imports.add_argument("file", help="要导入的 .docx 文件")
+    imports.add_argument("--into", help="导入到哪个项目文件夹（默认：mkdocs.yml 所在文件夹）")
+    imports.add_argument("--prefix", default="imported", help="新数据项的分组名（默认 imported）")
+    imports.add_argument("--force", action="store_true", help="覆盖已有的同名页面和数据")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return cmd_import(args)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -162,6 +169,22 @@ def main(argv: list[str] | None = None) -> int:
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a Word file; every refusal is one Chinese line, never a traceback."""
+    from shenbao.docx_reader import ImportProblem
+    from shenbao.import_project import REPORT_NAME, import_docx
+
+    project = Path(args.into) if args.into else Path(args.config_file).resolve().parent
+    try:
+        report = import_docx(Path(args.file), project.resolve(), args.prefix, args.force)
+    except ImportProblem as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    print(report.text())
+    print(f"导入报告已写入 {project / REPORT_NAME}")
+    return 0
 
 
 def _locate_link_problems(project: Path) -> None:

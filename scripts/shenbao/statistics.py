@@ -11,6 +11,7 @@ statistics.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -80,8 +81,9 @@ class Statistic:
     label: str  # the words before it in its clause, e.g. "上半年出生人数"
 
 
+@functools.lru_cache(maxsize=8)
 def _pattern(units: tuple[str, ...]) -> re.Pattern:
-    ordered = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    ordered = "|".join(re.escape(u) for u in sorted(set(units), key=lambda u: (-len(u), units.index(u))))
     return re.compile(
         rf"(?P<before>{'|'.join(APPROX_BEFORE)})?"
         r"(?<![\d.A-Za-z])(?<!第)(?P<number>\d+(?:\.\d+)?)"

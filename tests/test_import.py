@@ -12,6 +12,9 @@ import pytest
 import yaml
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import FIXTURES, ROOT, build, make_project, run_cli
@@ -199,6 +202,17 @@ def test_our_own_docx_comes_back_with_the_same_text_and_headings(tmp_path, compl
     assert docx_outline(rebuilt.docx()) == docx_outline(complete_docx)
 
 
+def add_link(paragraph, url: str, text: str) -> None:
+    """A hyperlink run, which python-docx has no call for."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+    run, shown = OxmlElement("w:r"), OxmlElement("w:t")
+    shown.text = text
+    run.append(shown)
+    link.append(run)
+    paragraph._p.append(link)
+
+
 def realistic_docx(path: Path) -> Path:
     """A Word file made the way people make them: direct fonts, no heading styles, typed numbers."""
     document = Document()
@@ -228,7 +242,8 @@ def realistic_docx(path: Path) -> Path:
     para("1.狠抓学习，确保认识到位", bold=True)
     para("三年来累计投入宣传教育经费100余万元，培训干部300余人次。")
     para("（1）定期组织学习")
-    para("各级领导干部定期组织学习，统一思想认识。")
+    para("各级领导干部定期组织学习，坚持“三为主”方针【重点】，国道217线沿线设立宣传栏。")
+    add_link(para("政策原文见"), "https://www.gov.cn/", "中国政府网")
     para("表1　主要指标", center=True)
     table = document.add_table(rows=4, cols=3)
     for row, cells in zip(
@@ -265,6 +280,7 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
     assert "目录" not in basics + work and "……" not in basics + work  # the typed 目录 is gone
     assert "3.8妇女节和5.29会员活动日" in basics and "第3名" in basics  # observances and ordinals stay prose
     assert "服务约{{ fig(" in basics  # 约 stays in the prose before the figure
+    assert "坚持“三为主”方针【重点】" in work and "[中国政府网](https://www.gov.cn/)" in work
     assert not re.search(
         r"\d+(?:人|%|个|户|所|万)",
         re.sub(r"\{\{.*?\}\}", "", basics + work).replace("3.8", "").replace("5.29", "").replace("第3名", ""),
@@ -303,6 +319,7 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
     assert "“一、基本情况”作为1级标题" in report  # the guessed levels are listed for a human
     assert "原文“1.2万多人”将显示为“1.2多万人”" in report
     assert "手写的目录" in report
+    assert "docs/zhuyao-zuofa.md:9: 数字“217”没有单位" in report  # a number it could not classify
 
     assert run_cli(project, "check").returncode == 0, run_cli(project, "check").output
     built = run_cli(project, "build")
@@ -385,3 +402,9 @@ def test_make_import(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "docs" / "jiben-qingkuang.md").exists()
     assert "导入报告已写入" in result.stdout
+
+
+def test_a_folder_that_is_no_project(tmp_path, complete_docx):
+    result = run_cli(tmp_path, "import", str(complete_docx), "--into", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "不是申报材料项目（没有 mkdocs.yml）" in result.stderr and "Traceback" not in result.output

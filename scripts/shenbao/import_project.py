@@ -325,16 +325,25 @@ def page_names(sections: list[Section], prefix: str) -> list[str]:
     return names
 
 
-def page_text(markdown: str, section: Section, ctx: Context) -> str:
+ATTACHMENT_HEAD = "---\nkind: attachment\n---\n\n"
+
+
+def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
+    """The page's Markdown with its statistics as figures; numbers it cannot classify go into the report."""
+    head = ATTACHMENT_HEAD if section.attachment else ""
+    offset = head.count("\n")
     lines, fence = [], False
-    for line in markdown.split("\n"):
+    for number, line in enumerate(markdown.split("\n"), start=1 + offset):
         if line.startswith("```"):
             fence = not fence
         elif not fence and not re.match(r"^\|?\s*:?-{3,}", line):
             line = importer.figures_in_line(line, ctx.registry, ctx.report, ctx.units, ctx.allowed)
+            for left in importer.numbers_left(line, ctx.allowed):
+                ctx.report.review.append(
+                    f"docs/{name}:{number}: 数字“{left}”没有单位，留在正文（若是统计数字，请改为数据项）"
+                )
         lines.append(line)
-    body = "\n".join(lines)
-    return ("---\nkind: attachment\n---\n\n" + body) if section.attachment else body
+    return head + "\n".join(lines)
 
 
 # --- the whole import ------------------------------------------------------------------------
@@ -361,7 +370,7 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     anchors = {a: (name, i) for name, section in zip(names, sections, strict=True) for a, i in section.anchors.items()}
     output = Output()
     for name, section, markdown in zip(names, sections, to_markdown(sections, ast["pandoc-api-version"]), strict=True):
-        text = fix_links(page_text(markdown, section, ctx), name, anchors, report)
+        text = fix_links(page_text(markdown, section, ctx, name), name, anchors, report)
         output.files[f"docs/{name}"] = text
         report.pages.append(f"docs/{name}　{section.title}" + ("（附件）" if section.attachment else ""))
     output.files["docs/index.md"] = COVER

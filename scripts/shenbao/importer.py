@@ -266,8 +266,8 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
                 report.review.append(f"“{_short(text)}”作为{level}级标题（按编号“{_number_of(text)}”判断）")
                 if rest:
                     report.review.append(f"“{_short(text)}”：句首的编号句作为标题，其后文字作为正文")
-            if level > 4:
-                sections[-1].blocks.append(_para(text)) if sections else front.append(_para(text))
+            if level > 4:  # GB/T 9704 numbers four levels; a fifth is prose that stands out
+                (sections[-1].blocks if sections else front).append(_para(text))
                 report.review.append(f"“{_short(text)}”是第{level}级标题，超过四级，保留为正文")
                 continue
             if level == 1 or not sections:
@@ -297,8 +297,11 @@ def _number_of(text: str) -> str:
     return text[: len(text) - len(title)].strip() if kind else ""
 
 
-def _has_image(block: dict) -> bool:
-    return '"Image"' in repr(block) or "'Image'" in repr(block)
+def _has_image(node) -> bool:
+    """Whether an image stands anywhere inside a block (a paragraph holding only a picture is not empty)."""
+    if isinstance(node, dict):
+        return node.get("t") == "Image" or _has_image(node.get("c"))
+    return isinstance(node, list) and any(_has_image(n) for n in node)
 
 
 def _para(text: str) -> dict:
@@ -495,10 +498,15 @@ def _label_for_date(text: str, start: int) -> str:
     return label_before(text, start).replace("\ue000", "") or "日期"
 
 
-def numbers_left(line: str) -> list[str]:
-    """Digits still in the prose after the figures were taken out: for a human to look at."""
+def numbers_left(line: str, allowed) -> list[str]:
+    """Digits still in the prose once the statistics are figures: no unit, so a human decides.
+
+    Ordinals and references (第3名, 表1, 图2) and the allowed names (3.8) are left alone.
+    """
     plain = _PROTECTED.sub("", line)
-    return re.findall(r"(?<![\w.])\d+(?:\.\d+)?[^\s，。；、]{0,2}", plain)
+    for name in allowed:
+        plain = plain.replace(name, "")
+    return re.findall(r"(?<![\dA-Za-z.第表图附件])\d+(?:\.\d+)?", plain)
 
 
 def load_units(check_settings: dict) -> tuple[list[str], list[str]]:

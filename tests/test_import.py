@@ -183,6 +183,7 @@ def test_our_own_docx_comes_back_with_the_same_text_and_headings(tmp_path, compl
     basics = (project / "docs" / "jiben-qingkuang.md").read_text(encoding="utf-8")
     assert "[^1]: " in basics and "样例市统计公报" in basics  # the footnote stays with its page
     assert '{{ table("imported_zhuyao_zhibiao") }}' in basics
+    assert '主要指标见{{ ref("imported_zhuyao_zhibiao") }}，' in basics  # the typed 表1 is numbered by the build again
 
     figures = yaml.safe_load((project / "data" / "figures.yml").read_text(encoding="utf-8"))
     assert figures["application"]["title"]["value"] == "样例市计划生育优质服务先进申报"
@@ -244,6 +245,7 @@ def realistic_docx(path: Path) -> Path:
     para("（1）定期组织学习")
     para("各级领导干部定期组织学习，坚持“三为主”方针【重点】，国道217线沿线设立宣传栏。")
     add_link(para("政策原文见"), "https://www.gov.cn/", "中国政府网")
+    para("主要指标见表1。")
     para("表1　主要指标", center=True)
     table = document.add_table(rows=4, cols=3)
     for row, cells in zip(
@@ -309,6 +311,7 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
     assert table["title"] == "主要指标"
     assert [figures["xian"][n.split(".")[1]]["label"] for n in table["rows"]] == ["户籍人口", "出生人数", "政策符合率"]
     assert '{{ table("xian_zhuyao_zhibiao") }}' in work
+    assert '主要指标见{{ ref("xian_zhuyao_zhibiao") }}。' in work
 
     images = list((project / "docs" / "img" / "xian").glob("*.png"))
     assert len(images) == 1

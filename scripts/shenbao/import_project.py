@@ -138,6 +138,7 @@ class Context:
     units: list[str]
     allowed: list[str]
     tables: dict[str, dict] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)  # 表N as the Word file numbered it → exhibit
     media: dict[str, Path] = field(default_factory=dict)
 
 
@@ -147,11 +148,12 @@ def take_tables(section: Section, ctx: Context) -> None:
     for index, block in enumerate(blocks):
         kind = block["t"]
         text = importer.paragraph_text(block) if kind in ("Para", "Plain") else ""
-        caption = importer._CAPTION.match(text) if text else None
+        caption = importer.CAPTION.match(text) if text else None
         following = blocks[index + 1]["t"] if index + 1 < len(blocks) else ""
         previous = out[-1] if out else None
         if caption and caption["kind"] == "表" and following == "Table":
             blocks[index + 1]["title"] = caption["title"]
+            blocks[index + 1]["number"] = caption["number"]
             continue
         if caption and caption["kind"] == "图" and previous is not None and previous.get("image"):
             previous["c"][0]["c"][1] = [{"t": "Str", "c": caption["title"]}]
@@ -169,9 +171,9 @@ def take_tables(section: Section, ctx: Context) -> None:
 
 def table_block(block: dict, ctx: Context, where: str) -> dict:
     header, rows, caption = importer.table_cells(block)
-    title = block.get("title") or (
-        importer._CAPTION.match(caption)["title"] if importer._CAPTION.match(caption) else caption
-    )
+    own = importer.CAPTION.match(caption)
+    title = block.get("title") or (own["title"] if own else caption)
+    number = block.get("number") or (own["number"] if own else "")
     numeric = importer.numeric_rows(header, rows)
     if numeric is not None and not title:
         # without a 表N caption it stays where it is, as a table whose numbers become figures
@@ -195,6 +197,8 @@ def table_block(block: dict, ctx: Context, where: str) -> dict:
     if notes:
         spec["notes"] = notes
     ctx.tables[name] = spec
+    if number:
+        ctx.numbers[number] = name  # the text's 表N now means this table
     ctx.report.tables.append(f"表“{title}” → data/exhibits.yml 的 {name}（{len(names)} 行）")
     return {"t": "RawBlock", "c": ["markdown", f'{{{{ table("{name}") }}}}']}
 
@@ -262,7 +266,7 @@ def figure_block(block: dict, ctx: Context) -> dict:
     """Pandoc's Figure (an image with its caption) → an image whose text is the caption's title."""
     _attr, caption, body = block["c"]
     text = importer.stringify(caption[1]).strip()
-    match = importer._CAPTION.match(text)
+    match = importer.CAPTION.match(text)
     title = match["title"] if match else text
     images = [n for b in body for n in b.get("c", []) if isinstance(n, dict) and n.get("t") == "Image"]
     if not images:
@@ -338,6 +342,7 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
             fence = not fence
         elif not fence and not re.match(r"^\|?\s*:?-{3,}", line):
             line = importer.figures_in_line(line, ctx.registry, ctx.report, ctx.units, ctx.allowed)
+            line = importer.references_in_line(line, ctx.numbers)
             for left in importer.numbers_left(line, ctx.allowed):
                 ctx.report.review.append(
                     f"docs/{name}:{number}: 数字“{left}”没有单位，留在正文（若是统计数字，请改为数据项）"

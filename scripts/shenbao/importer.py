@@ -158,7 +158,7 @@ _APPLICANT = re.compile(r"^(?:申报|报送|填报)?单位[:：]\s*(?P<value>.+)
 _DATE_LINE = re.compile(r"^(?:(?:申报|报送|填报)?日期[:：]\s*)?(?P<value>\d{4}年\d{1,2}月\d{1,2}日)$")
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*$")
 _ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
-_CAPTION = re.compile(r"^(?P<kind>[表图])\s*\d+(?:[-.－]\d+)?[　\s]*(?P<title>.*)$")
+CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:[-.－]\d+)?)[　\s]*(?P<title>.*)$")
 SKIP_STYLES = {"Cover Note", "Attachment Note", "Attachment Note Item", "TOC Heading"}
 CAPTION_STYLES = {"Table Caption", "Image Caption", "Caption"}
 
@@ -490,6 +490,22 @@ def figures_in_line(line: str, registry: Registry, report: Report, units, allowe
     for start, end, text in sorted(edits, reverse=True):
         line = line[:start] + text + line[end:]
     return line
+
+
+_TABLE_REFERENCE = re.compile(r"(?<![A-Za-z0-9])表(?P<number>\d+(?:[-.－]\d+)?)(?![\d.－-])")
+
+
+def references_in_line(line: str, numbers: dict[str, str]) -> str:
+    """A typed 表N that names a table now made from the figures becomes ``ref()``, numbered by the build."""
+    protected = [m.span() for m in _PROTECTED.finditer(line)]
+
+    def ref(match: re.Match) -> str:
+        name = numbers.get(match["number"])
+        if not name or any(s <= match.start() < e for s, e in protected):
+            return match.group(0)
+        return f'{{{{ ref("{name}") }}}}'
+
+    return _TABLE_REFERENCE.sub(ref, line)
 
 
 def _label_for_date(text: str, start: int) -> str:

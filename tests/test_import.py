@@ -43,6 +43,7 @@ from shenbao.statistics import find_statistics
         ("第1段。", []),
         ("2024年5月8日召开", []),  # a date is one value, found by find_dates
         ("编号217", []),
+        ("纯收入增加了312元", [("312元", 312, "元", None, "纯收入增加")]),
     ],
 )
 def test_find_statistics(text, expected):
@@ -105,6 +106,16 @@ def test_registry_names_are_readable_unique_and_shared_by_equal_figures():
     assert registry.add("出生人数", 1300, "人", "", "", report) == "demo.chushengrenshu_2"
     assert registry.add("", 5, "个", "", "有5个", report) == "demo.n3"
     assert len(report.figures) == 3 and report.review  # the unnamed one needs a human
+
+
+def test_the_builds_own_marks_come_back_as_what_made_them():
+    report, registry = importer.Report(), importer.Registry("demo")
+    line = "全市总人口【待填：全市总人口】，户籍人口【待填：全市总人口】。【原文缺失：后文“缺”】"
+    assert importer.figures_in_line(line, registry, report, ["人"], []) == (
+        '全市总人口{{ fig("demo.quanshi_zongrenkou") }}，户籍人口{{ fig("demo.quanshi_zongrenkou") }}。'
+        '{{ missing("后文“缺”") }}'
+    )
+    assert registry.entries == {"quanshi_zongrenkou": {"label": "全市总人口", "value": None}}
 
 
 # --- editing the project's files as text ------------------------------------------------------

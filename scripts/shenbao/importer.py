@@ -465,8 +465,25 @@ def call(name: str) -> str:
 _PROTECTED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\]\([^)]*\)|<[^>\n]+>|\[\^[^\]]+\]|https?://\S+")
 
 
+_PLACEHOLDER_TEXT = re.compile(r"【待填[:：](?P<label>[^】]+)】")
+_MISSING_TEXT = re.compile(r"【原文缺失[:：](?P<text>[^】]+)】")
+
+
+def markers_in_line(line: str, registry: Registry, report: Report) -> str:
+    """The build's own marks come back as what made them: 【待填：名称】 an unknown figure, 【原文缺失】 missing()."""
+
+    def unknown(match: re.Match) -> str:
+        return call(registry.add(match["label"], None, "", "", match.group(0), report))
+
+    def lost(match: re.Match) -> str:
+        return '{{ missing("' + match["text"].replace("\\", "\\\\").replace('"', '\\"') + '") }}'
+
+    return _MISSING_TEXT.sub(lost, _PLACEHOLDER_TEXT.sub(unknown, line))
+
+
 def figures_in_line(line: str, registry: Registry, report: Report, units, allowed) -> str:
     """Replace every typed statistic and date in a Markdown line by a ``fig()`` call."""
+    line = markers_in_line(line, registry, report)
     protected = [m.span() for m in _PROTECTED.finditer(line)]
     plain = line
     for start, end in protected:  # same length, so positions stay valid

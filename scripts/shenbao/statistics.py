@@ -64,7 +64,7 @@ APPROX_BEFORE = ("近", "约")  # written before the number: 约50个
 MAGNITUDES = ("万", "亿")
 
 # Words that join a label to its number; they stay in the prose, not in the label.
-_LINKING = re.compile(r"(?:为|是|达到|达|共有|共|有|计|约|近|累计|合计|总计|超过|突破|增加|减少|增长|下降|占)+$")
+_LINKING = re.compile(r"(?:为|是|达到|达|到|共有|共|有|计|约|近|累计|合计|总计|占|了)+$")
 _CLAUSE_END = re.compile(r"[，。；：、！？,;:!?（）()“”‘’《》【】|\s]")
 _DATE = re.compile(r"(?<![\d.])\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?<![\d.])\d{1,2}月\d{1,2}日")
 

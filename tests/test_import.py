@@ -312,6 +312,8 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
         ("上半年出生人数", 1271, "人", None),
         ("出生人口政策符合率", 99.76, "%", None),
         ("全县共有计划生育服务站", 12, "所", None),
+        ("辖镇数", 8, "个", None),  # the noun a measure word counts joins the label
+        ("乡数", 3, "个", None),
         ("三年来累计投入宣传教育经费", 100, "万元", "余"),
         ("户籍人口", 30, "万人", None),
         ("政策符合率", 99.76, "%", None),

@@ -112,7 +112,8 @@ def add_to_nav(text: str, pages: list[str], others: list[str]) -> str:
     return text[: match.start(1)] + "\n".join(block) + "\n\n" + text[match.end(1) :].lstrip("\n")
 
 
-def existing_figures(project: Path, skip: set[str]) -> tuple[dict[tuple, str], set[str]]:
+def existing_figures(project: Path, skip: set[str]) -> dict[tuple, str]:
+    """Figures the project already has, by (label, value, unit, approx): an equal one is used, not copied."""
     path = project / "data" / "figures.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     known = {}
@@ -123,7 +124,7 @@ def existing_figures(project: Path, skip: set[str]) -> tuple[dict[tuple, str], s
             if isinstance(spec, dict):
                 value_key = (spec.get("label"), spec.get("value"), spec.get("unit", ""), spec.get("approx", ""))
                 known.setdefault(value_key, f"{group}.{key}")
-    return known, set((data or {}).keys())
+    return known
 
 
 # --- the passes over sections -----------------------------------------------------------
@@ -364,7 +365,7 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
             raise ImportProblem(docx, "文件中没有文字", "确认选对了文件；扫描件需要先识别文字")
         sections = [Section(cover.title or "正文")]
         report.review.append("文件中没有可识别的标题，全部正文放在一页中")
-    known, _groups = existing_figures(project, skip={prefix, "application"})
+    known = existing_figures(project, skip={prefix, "application"})
     settings_path = project / "data" / "check.yml"
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8")) if settings_path.exists() else {}
     units, allowed = importer.load_units(settings or {})

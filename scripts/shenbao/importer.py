@@ -499,7 +499,8 @@ def figures_in_line(line: str, registry: Registry, report: Report, units, allowe
         value = stat.value
         if stat.unit == "%" and isinstance(value, (int, float)) and value > 100:
             value = stat.number  # a rate above 100 is not a share; kept as written
-        name = registry.add(stat.label.replace("\ue000", ""), value, stat.unit, approx, sentence, report)
+        label = counted_label(stat.label.replace("\ue000", ""), stat.unit, plain[stat.end :])
+        name = registry.add(label, value, stat.unit, approx, sentence, report)
         shown = f"{stat.number}{approx}{stat.unit}"
         if shown != stat.text[start - stat.start :]:
             report.review.append(f"`{name}`：原文“{stat.text}”将显示为“{shown}”，请核对")
@@ -523,6 +524,16 @@ def references_in_line(line: str, numbers: dict[str, str]) -> str:
         return f'{{{{ ref("{name}") }}}}'
 
     return _TABLE_REFERENCE.sub(ref, line)
+
+
+COUNTERS = ("个", "家", "所", "座", "名", "块", "条", "项")  # a measure word: the noun counted comes after it
+_COUNTED = re.compile(r"^[\u3400-\u9fff]{1,4}(?=[，。；、：）\s]|$)")
+
+
+def counted_label(label: str, unit: str, after: str) -> str:
+    """辖8个镇 → 辖镇数: after a measure word the noun it counts belongs in the label."""
+    noun = _COUNTED.match(after) if unit in COUNTERS else None
+    return f"{label}{noun.group(0)}数" if noun else label
 
 
 def _label_for_date(text: str, start: int) -> str:

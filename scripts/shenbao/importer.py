@@ -256,31 +256,9 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
         if kind in ("Para", "Plain") and _ATTACHMENT_NOTE.match(text):
             report.dropped.append(f"“{_short(text)}”（附件说明，构建时自动生成）")
             continue
-        if kind == "Header" or (levels and (found := numbered_heading(text))):
-            if kind == "Header":
-                level, title, rest = block["c"][0], strip_number(text), ""
-                anchor = block["c"][1][0]
-            else:
-                level, title, rest = levels[found[0]], found[1], found[2]
-                anchor = ""
-                report.review.append(f"“{_short(text)}”作为{level}级标题（按编号“{_number_of(text)}”判断）")
-                if rest:
-                    report.review.append(f"“{_short(text)}”：句首的编号句作为标题，其后文字作为正文")
-            if level > 4:  # GB/T 9704 numbers four levels; a fifth is prose that stands out
-                (sections[-1].blocks if sections else front).append(_para(text))
-                report.review.append(f"“{_short(text)}”是第{level}级标题，超过四级，保留为正文")
-                continue
-            if level == 1 or not sections:
-                if level != 1:
-                    report.review.append(f"“{_short(title)}”前没有一级标题，作为一页的开头")
-                sections.append(Section(title))
-                if level != 1:
-                    sections[-1].blocks.append(header(level, title))
-            else:
-                sections[-1].blocks.append(header(level, title))
-            sections[-1].anchors |= {a: heading_id(title) for a in (anchor, heading_id(title)) if a}
-            if rest:
-                sections[-1].blocks.append(_para(rest))
+        found = heading_of(block, text, levels, report)
+        if found:
+            add_heading(sections, front, found, text, report)
             continue
         if not sections:
             front.append(block)
@@ -290,6 +268,46 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
         sections[-1].blocks.append(clean_block(block))
     _read_front(front, cover, sections, report)
     return cover, sections
+
+
+@dataclass(frozen=True)
+class FoundHeading:
+    level: int
+    title: str  # without its number
+    rest: str = ""  # prose that ran on after a numbered first sentence
+    anchor: str = ""  # the Word bookmark links point to
+
+
+def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -> FoundHeading | None:
+    """A heading from a Word heading style, or, in a file without any, from a typed sequence number."""
+    if block["t"] == "Header":
+        return FoundHeading(block["c"][0], strip_number(text), anchor=block["c"][1][0])
+    found = numbered_heading(text) if levels and block["t"] in ("Para", "Plain") else None
+    if not found:
+        return None
+    level = levels[found[0]]
+    report.review.append(f"“{_short(text)}”作为{level}级标题（按编号“{_number_of(text)}”判断）")
+    if found[2]:
+        report.review.append(f"“{_short(text)}”：句首的编号句作为标题，其后文字作为正文")
+    return FoundHeading(level, found[1], found[2])
+
+
+def add_heading(sections: list[Section], front: list[dict], found: FoundHeading, text: str, report: Report) -> None:
+    """A level-1 heading starts a page; deeper ones go into the current page."""
+    level, title = found.level, found.title
+    if level > 4:  # GB/T 9704 numbers four levels; a fifth is prose that stands out
+        (sections[-1].blocks if sections else front).append(_para(text))
+        report.review.append(f"“{_short(text)}”是第{level}级标题，超过四级，保留为正文")
+        return
+    if level == 1 or not sections:
+        if level != 1:
+            report.review.append(f"“{_short(title)}”前没有一级标题，作为一页的开头")
+        sections.append(Section(title))
+    if level != 1:
+        sections[-1].blocks.append(header(level, title))
+    sections[-1].anchors |= {a: heading_id(title) for a in (found.anchor, heading_id(title)) if a}
+    if found.rest:
+        sections[-1].blocks.append(_para(found.rest))
 
 
 def _number_of(text: str) -> str:

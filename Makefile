@@ -9,7 +9,7 @@ SHENBAO := $(PY) -m shenbao -f $(CONFIG)
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix new test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix new import test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ fix: $(READY) ## apply the unambiguous term and punctuation fixes, then check ag
 new: $(READY) ## start a new application: make new DIR=path [TITLE=…]
 	@test -n "$(DIR)" || { echo "用法：make new DIR=新项目的文件夹 [TITLE=材料标题]"; exit 2; }
 	$(PY) -m shenbao new "$(DIR)" $(if $(TITLE),--title "$(TITLE)")
+
+import: $(READY) ## import a Word file as pages and figures: make import FILE=last-year.docx [INTO=folder]
+	@test -n "$(FILE)" || { echo "用法：make import FILE=文件.docx [INTO=项目文件夹] [PREFIX=分组名] [FORCE=1]"; exit 2; }
+	$(PY) -m shenbao import "$(FILE)" $(if $(INTO),--into "$(INTO)") $(if $(PREFIX),--prefix "$(PREFIX)") $(if $(FORCE),--force)
 
 test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser)
 	$(PY) -m pytest

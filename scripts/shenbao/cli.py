@@ -118,7 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--list-rules", action="store_true", help="列出所有规则")
     check.add_argument("--markdown", action="store_true", help="与 --list-rules 同用：输出 README 中的规则表")
     check.add_argument("--explain", metavar="RULE", help="显示一条规则的说明")
+    imports = commands.add_parser("import", help="把 Word 文件（.docx）导入为页面和数据")
+    imports.add_argument("file", help="要导入的 .docx 文件")
+    imports.add_argument("--into", help="导入到哪个项目文件夹（默认：mkdocs.yml 所在文件夹）")
+    imports.add_argument("--prefix", default="imported", help="新数据项的分组名（默认 imported）")
+    imports.add_argument("--force", action="store_true", help="覆盖已有的同名页面和数据")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return cmd_import(args)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -196,6 +203,22 @@ def check_command(args: argparse.Namespace) -> int:
         return 2
     root = Path(args.config_file).resolve().parent
     return run_checks(root, fix=args.fix, unsafe_fixes=args.unsafe_fixes, select=select, ignore=ignore)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a Word file; every refusal is one Chinese line, never a traceback."""
+    from shenbao.docx_reader import ImportProblem
+    from shenbao.import_project import REPORT_NAME, import_docx
+
+    project = Path(args.into) if args.into else Path(args.config_file).resolve().parent
+    try:
+        report = import_docx(Path(args.file), project.resolve(), args.prefix, args.force)
+    except ImportProblem as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    print(report.text())
+    print(f"导入报告已写入 {project / REPORT_NAME}")
+    return 0
 
 
 def _locate_link_problems(project: Path) -> None:

@@ -24,15 +24,20 @@ COUNTERS = (
     *("元", "公里", "平方公里", "平方米", "公顷", "千米", "米", "千克", "公斤"),
     *("人次", "户次", "场次", "个百分点"),
 )
-MAGNITUDES = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
+MAGNITUDES = ("万", "亿", "千", "百")
 BARE_MAGNITUDES = ("万", "亿")  # ``30万`` is a statistic even with nothing after it
 RATIOS = ("%", "％", "‰")
-APPROXIMATE = ("余", "多")
+APPROXIMATE = ("余", "多")  # written after the number or its magnitude: 100余万元, 1.2万多人
+LEADING = ("近", "约")  # written before the number: 近3万份, 约60%
+# Numbers that are names, not quantities (observances, the 13亿 day); projects add theirs in check.yml.
+DEFAULT_ALLOWED = ("3.8", "5.29", "7.11", "13亿")
+DEFAULT_PATTERNS = (r"第\d+",)  # ordinals: 第3名
 
 _NUMBER = r"(?<![\d.,])(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
 _CLAUSE_END = re.compile(r"[，。；：、,;:（）()|!！?？\s\ue000“”\"《》]")
 # What joins a subject to its number and says nothing about what is counted.
-_LINKING = re.compile(r"(?:为|是|达|达到|共|共有|共计|有|约|近|超过|计|累计|合计|总计|全年|增加|减少|到)+$")
+_LINKING = re.compile(r"(?:为|是|达|达到|共|共有|共计|有|约|近|超过|计|累计|合计|总计|全年|增加|减少|到|占|了)+$")
+_DATE = re.compile(r"(?<![\d.])\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?<![\d.])\d{1,2}月\d{1,2}日")
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,9 @@ class Statistic:
     end: int
     text: str  # as typed: 1.2万多人
     number: str  # the digits as typed, without grouping commas: 1.2
-    value: float  # the quantity the text names: 12000.0
+    value: int | float  # the number as figures.yml writes it with that unit: 1.2
     unit: str  # as figures.yml writes it, magnitude included: 万人
-    approx: str  # 余 or 多, or ''
+    approx: str  # 余 多 近 约, or ''
     label: str  # the words before it, a name to give it in figures.yml
 
 
@@ -55,8 +60,9 @@ def statistic_pattern(units: tuple[str, ...] = COUNTERS) -> re.Pattern:
     magnitude = "|".join(map(re.escape, MAGNITUDES))
     bare = "|".join(map(re.escape, BARE_MAGNITUDES))
     approx = "|".join(APPROXIMATE)
+    leading = "|".join(LEADING)
     return re.compile(
-        rf"{_NUMBER}(?P<before>{approx})?"
+        rf"(?P<lead>{leading})?{_NUMBER}(?P<before>{approx})?"
         rf"(?:(?P<magnitude>{magnitude})(?P<after>{approx})?(?P<unit>{unit})"
         rf"|(?P<bare>{bare})(?P<bare_after>{approx})?"
         rf"|(?P<plain>{unit}))"
@@ -74,15 +80,17 @@ def find_statistics(
     text: str,
     units: Iterable[str] | None = None,
     allowed: Iterable[str] = (),
-    allowed_patterns: Iterable[str] = (),
+    allowed_patterns: Iterable[str] = DEFAULT_PATTERNS,
 ) -> list[Statistic]:
-    """Every typed statistic in ``text``, except inside allowed text."""
+    """Every typed statistic in ``text``, except inside allowed text and dates (a date is one value)."""
     # patterns are made once per setting: a page has hundreds of lines, a project one setting
     pattern = statistic_pattern(COUNTERS if units is None else tuple(units))
     spared = [m.span() for m in allowed_pattern(tuple(map(str, allowed)), tuple(allowed_patterns)).finditer(text)]
+    spared += find_dates(text)
     found = []
     for match in pattern.finditer(text):
-        if any(start <= match.start() < end for start, end in spared):
+        number_at = match.start("number")
+        if any(start <= number_at < end for start, end in spared):
             continue
         found.append(_statistic(text, match))
     return found
@@ -92,10 +100,20 @@ def _statistic(text: str, match: re.Match) -> Statistic:
     number = match["number"].replace(",", "")
     magnitude = match["magnitude"] or match["bare"] or ""
     counted = match["unit"] or match["plain"] or ""
-    approx = match["before"] or match["after"] or match["bare_after"] or ""
-    value = float(number) * MAGNITUDES.get(magnitude, 1)
+    approx = match["lead"] or match["before"] or match["after"] or match["bare_after"] or ""
     label = label_before(text, match.start())
-    return Statistic(match.start(), match.end(), match.group(0), number, value, magnitude + counted, approx, label)
+    return Statistic(
+        match.start(), match.end(), match.group(0), number, parse_number(number), magnitude + counted, approx, label
+    )
+
+
+def parse_number(number: str) -> int | float:
+    return float(number) if "." in number else int(number)
+
+
+def find_dates(text: str) -> list[tuple[int, int]]:
+    """Where calendar dates stand (2024年5月8日, 2023年, 5月8日): one value each, not three numbers."""
+    return [m.span() for m in _DATE.finditer(text)]
 
 
 def label_before(text: str, start: int) -> str:

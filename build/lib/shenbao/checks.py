@@ -218,7 +218,8 @@ def check_typed_numbers(page: Page, book: FigureBook, settings: Settings) -> lis
     if not settings.units:
         return []
     units = "|".join(re.escape(u) for u in sorted(settings.units, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\d.]){_NUMBER}(?P<approx>余|多)?(?P<unit>{units})")
+    # 第 before the digits makes an ordinal (第3名), a rank rather than a statistic
+    pattern = re.compile(rf"(?<![\d.第]){_NUMBER}(?P<approx>余|多)?(?P<unit>{units})")
     allowed = re.compile("|".join(re.escape(a) for a in settings.allowed_in_prose) or "(?!)")
     found = []
     for number, line in enumerate(page.prose, start=1):

@@ -202,3 +202,17 @@ def test_new_application_builds_checks_and_has_its_publishing_files(tmp_path):
     assert built.returncode == 0, built.output
     assert built.docx().name == "某县某项工作申报材料（草稿）.docx"
     assert "【待填：全市总人口】" in (app / "site" / "jiben-qingkuang.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_special_name_is_said_by_the_build_and_by_check(tmp_path):
+    root = make_project(tmp_path, "draft")
+    figures = root / "data" / "figures.yml"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("application:", "app:"), encoding="utf-8")
+    for page in (root / "docs").glob("*.md"):
+        page.write_text(page.read_text(encoding="utf-8").replace('"application.', '"app.'), encoding="utf-8")
+    built = run_cli(root, "build")
+    assert built.returncode == 0, built.output
+    assert "警告：data/figures.yml: 缺少特殊数据项 application.title" in built.stderr
+    checked = run_cli(root, "check")
+    assert "special-name: 警告：缺少特殊数据项 application.title" in checked.stdout
+    assert "special-name: 警告：缺少特殊数据项 application.applicant" in checked.stdout

@@ -37,6 +37,9 @@ def _quiet_logging(verbose: bool) -> None:
     mkdocs_log.handlers[:] = [handler]
     mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
     mkdocs_log.propagate = False
+    own = logging.getLogger("shenbao")  # the plugin's advice, which strict mode must not count
+    own.handlers[:] = [handler]
+    own.propagate = False
     import jieba  # sets its own logger to DEBUG on import, so quieten it after
 
     jieba.setLogLevel(logging.WARNING)

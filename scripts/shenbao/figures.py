@@ -31,6 +31,11 @@ Number = int | float
 TITLE = "application.title"  # the site's name and the DOCX's file name
 APPLICANT = "application.applicant"  # the DOCX's author
 BUILD_FIGURES = (TITLE, APPLICANT)
+# what each is for, as messages and the README say it
+SPECIAL_NAMES = {
+    TITLE: "网站名称、DOCX 的标题和文件名，缺少时用 mkdocs.yml 的 site_name",
+    APPLICANT: "DOCX 文件属性中的作者（申报单位），缺少时留空",
+}
 Mark = tuple[int, int]  # 1-based line and column in the YAML file
 
 

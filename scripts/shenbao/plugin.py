@@ -11,6 +11,7 @@ process, so everything that belongs to one build is made afresh in
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
@@ -23,13 +24,15 @@ from mkdocs.structure.files import File, Files
 from shenbao import charts, docx_export, review
 from shenbao.config import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import Document, document_order, nav_paths, open_items_report
-from shenbao.figures import APPLICANT, TITLE
+from shenbao.figures import APPLICANT, SPECIAL_NAMES, TITLE
 from shenbao.macros import chart_uri
 from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.project import Project, ProjectError
 from shenbao.revision import build_revision, page_dates
 
 DOWNLOADS = "downloads"
+# not below "mkdocs": strict mode would turn this advice into a failed build
+log = logging.getLogger("shenbao")
 THEME_DIR = resources.files("shenbao") / "theme"  # the footer stamp, the banner, markers' and print styles
 
 
@@ -71,6 +74,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             raise PluginError(str(error)) from None
         self.document = Document()
         _require_macros(config)
+        for name, purpose in SPECIAL_NAMES.items():
+            if name not in self.project.figures:
+                log.warning(f"{self.config.figures}: 缺少特殊数据项 {name}：{purpose}")
         # The title lives in the data like every other fact; mkdocs.yml's site_name is the fallback.
         config.site_name = self.project.known_text(TITLE) or config.site_name
         _add_theme(config)

@@ -12,6 +12,7 @@ from shenbao.rules.base import DOC_SECTIONS, ERROR, SAFE, UNSAFE, WARNING, Diagn
 RULES: tuple[Rule, ...] = (
     data.data,
     data.settings,
+    data.special_name,
     references.unknown_figure,
     references.unknown_exhibit,
     references.template,

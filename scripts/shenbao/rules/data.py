@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shenbao.rules.base import PROJECT, Finding, rule
+from shenbao.figures import SPECIAL_NAMES
+from shenbao.rules.base import PROJECT, WARNING, Finding, rule
 from shenbao.rules.context import Context
 
 
@@ -44,3 +45,30 @@ def settings(context: Context) -> Iterator[Finding]:
     如何修正：按提示改正键名；可用的键见报错中的提示。
     """
     return iter(())  # the runner reports these while loading the settings, before any rule can run
+
+
+@rule(
+    "special-name",
+    "构建要用的特殊数据项（application.title、application.applicant）存在",
+    scope=PROJECT,
+    severity=WARNING,
+    settings="`data/figures.yml`",
+)
+def special_name(context: Context) -> Iterator[Finding]:
+    """检查什么：data/figures.yml 中有 application.title（网站名称、DOCX 的标题和文件名）和
+    application.applicant（DOCX 的作者）两个数据项。
+
+    为什么：改了分组名或拼错名称时，构建不会停下，只是悄悄改用 mkdocs.yml 的 site_name 作标题、
+    作者留空，交出去的文件名和属性就不对了。
+
+    示例：
+        app:
+          title: {label: 申报材料标题, value: 某县申报材料}
+
+    如何修正：把这两项写在 application 分组中（值未知时写 value: null）。
+    """
+    figures = context.project.figures
+    shown = context.project.options.figures
+    for name, purpose in SPECIAL_NAMES.items():
+        if name not in figures:
+            yield Finding(1, 1, f"缺少特殊数据项 {name}：{purpose}", f"在 {shown} 中添加 {name}", path=shown)

@@ -37,7 +37,10 @@ def font_path() -> str:
     try:
         return font_manager.findfont(CJK_FONT, fallback_to_default=False)
     except ValueError:
-        raise ChartError(f"缺少中文字体 {CJK_FONT}：运行 make system-deps（Debian 包 fonts-noto-cjk）") from None
+        raise ChartError(
+            f"缺少中文字体 {CJK_FONT}，统计图用它绘制（提示：Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；"
+            "Windows、macOS：安装 Noto Sans CJK SC 字体（notofonts/noto-cjk 发布页），然后重新运行）"
+        ) from None
 
 
 def render_chart(spec: ChartSpec, book: FigureBook, cache: Path) -> tuple[Path, Path]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
+from shenbao import anchors as source_anchors
 from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage, resolve_path
 from shenbao.numbering import Heading
@@ -133,13 +134,19 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
     return "\n".join(lines)
 
 
-def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | None = None) -> str:
-    """The whole application as one pandoc Markdown text: cover, 目录, body."""
+def assemble(
+    document: Document, draft: bool, page_numbers: dict[str, int] | None = None, docs_dir: Path | None = None
+) -> str:
+    """The whole application as one pandoc Markdown text: cover, 目录, body.
+
+    Every block carries an anchor naming its line in the page's source file in ``docs_dir``.
+    """
     pages = document.docx_pages()
     anchors = Anchors(pages)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
+        text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments()))
         if page.attachment:
@@ -304,8 +311,10 @@ def write_docx(
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.part")
     try:
-        run_pandoc(assemble(document, draft, page_numbers), partial, draft, resource_path)
+        run_pandoc(assemble(document, draft, page_numbers, resource_path), partial, draft, resource_path)
         finish_docx(partial, info)
+        sources = [f"{resource_path.name}/{page.src_uri}" for page in document.docx_pages()]
+        source_anchors.store(partial, sources)
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)

@@ -139,14 +139,15 @@ def assemble(
 ) -> str:
     """The whole application as one pandoc Markdown text: cover, 目录, body.
 
-    Every block carries an anchor naming its line in the page's source file in ``docs_dir``.
+    Given ``docs_dir``, every block carries an anchor naming its line in the page's source file.
     """
     pages = document.docx_pages()
     anchors = Anchors(pages)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
-        text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
+        if docs_dir is not None:
+            text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments()))
         if page.attachment:

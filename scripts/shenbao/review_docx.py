@@ -1,0 +1,348 @@
+"""Read a DOCX that came back from review: every comment and tracked change, at its source line.
+
+Each block of a built DOCX carries a hidden bookmark naming its page and line
+(see ``anchors``). A reviewer's comments and tracked changes are found in
+document order and located by the anchor of their paragraph. A paragraph the
+reviewer split keeps the anchor of its first half; a paragraph whose anchor
+was lost is found again by its text in the sources, and the report says so.
+A change inside a figure's value points to that figure in ``data/figures.yml``.
+Nothing here writes to the sources.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from shenbao import anchors
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+INSERT, DELETE, REPLACE, COMMENT, SPLIT, JOIN = "插入", "删除", "修改", "批注", "分段", "合并段落"
+_CHANGES = {W + "ins": INSERT, W + "moveTo": INSERT, W + "del": DELETE, W + "moveFrom": DELETE}
+# Paragraphs that carry an anchor when built; any other paragraph borrows the one before it.
+ANCHORED_STYLES = re.compile(r"^(BodyText|FirstParagraph|Heading\d|Title|CoverInfo|TableCaption|ImageCaption|Compact)$")
+LOST = "锚点已丢失，按引文定位"
+NEAREST = "锚点已丢失，按前一段定位"
+_QUOTE_LENGTH = 40
+_MATCH_FLOOR = 0.5  # a paragraph this unlike every source line is not found by its text
+
+
+class ReviewFileError(Exception):
+    """The file is not a DOCX this tool can read; said for the writer."""
+
+
+@dataclass
+class Remark:
+    """One comment or tracked change, where it belongs in the sources."""
+
+    kind: str
+    author: str
+    date: str  # YYYY-MM-DD
+    text: str = ""  # the comment, or the text inserted or deleted
+    old: str = ""  # for a change of wording: the text before
+    quote: str = ""  # what it is on
+    file: str = ""
+    line: int = 0
+    note: str = ""  # how it was located, when not by its anchor
+    order: int = 0
+
+    def __str__(self) -> str:
+        who = f"{self.kind}（{self.author or '未署名'}, {self.date or '无日期'}）"
+        if self.kind == REPLACE:
+            body = f'"{self.old}" → "{self.text}"'
+        elif self.kind == COMMENT:
+            body = self.text
+        else:
+            body = f'"{self.text}"' if self.text else ""
+        where = f"{self.file}:{self.line}" if self.file else "（位置未知）"
+        note = f"（{self.note}）" if self.note else ""
+        on = f' — on: "{self.quote}"' if self.quote else ""
+        return f"{where}: {who}: {body}{on}{note}"
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        del data["order"]
+        return data
+
+
+@dataclass
+class _Paragraph:
+    text: str  # as the reviewer sees it now (insertions in, deletions out)
+    original: str  # as it was built (deletions in, insertions out)
+    anchor: anchors.Anchor | None
+    style: str
+    in_table: bool
+    mark: str  # INSERT or DELETE when the paragraph mark itself is a tracked change
+    remarks: list[tuple[Remark, int, int]] = field(default_factory=list)  # with its span in ``original``
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What locating needs from the project: page texts, figures by line, the name table."""
+
+    pages: dict[str, list[str]]  # path → lines
+    figures: dict[str, tuple[str, int]]  # figure name → (its text in the document, line in figures.yml)
+    tables: dict[str, list[str]]  # table name → figure names of its rows
+    figures_file: str = "data/figures.yml"
+
+
+def _date(value: str) -> str:
+    return (value or "")[:10]
+
+
+def _change_of(element: etree._Element, paragraph: etree._Element) -> etree._Element | None:
+    """The tracked change a run lies in, if any."""
+    for ancestor in element.iterancestors():
+        if ancestor is paragraph:
+            return None
+        if ancestor.tag in _CHANGES:
+            return ancestor
+    return None
+
+
+def _run_text(run: etree._Element) -> str:
+    return "".join(t.text or "" for t in run if t.tag in (W + "t", W + "delText"))
+
+
+def read_comments(archive: zipfile.ZipFile) -> dict[str, Remark]:
+    try:
+        root = etree.fromstring(archive.read("word/comments.xml"))
+    except KeyError:
+        return {}
+    found = {}
+    for comment in root.iter(W + "comment"):
+        text = "\n".join("".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p"))
+        found[comment.get(W + "id")] = Remark(COMMENT, comment.get(W + "author", ""), _date(comment.get(W + "date")))
+        found[comment.get(W + "id")].text = text.strip()
+    return found
+
+
+def _paragraph_mark(paragraph: etree._Element) -> tuple[str, etree._Element | None]:
+    marks = paragraph.find(f"{W}pPr/{W}rPr")
+    if marks is None:
+        return "", None
+    for child in marks:
+        if child.tag in _CHANGES:
+            return _CHANGES[child.tag], child
+    return "", None
+
+
+def read_paragraphs(body: etree._Element, comments: dict[str, Remark]) -> list[_Paragraph]:
+    """Every paragraph with its text, anchor and the remarks that start in it, in document order."""
+    paragraphs: list[_Paragraph] = []
+    open_comments: dict[str, Remark] = {}
+    order = 0
+    for element in body.iter(W + "p"):
+        mark, mark_element = _paragraph_mark(element)
+        style = element.find(f"{W}pPr/{W}pStyle")
+        paragraph = _Paragraph(
+            "", "", None, style.get(W + "val") if style is not None else "", _in_table(element), mark
+        )
+        text, original = [], []
+        last_change, last_remark = None, None
+        for item in element.iter(W + "r", W + "commentRangeStart", W + "commentRangeEnd", W + "bookmarkStart"):
+            if item.tag == W + "bookmarkStart":
+                found = anchors.parse_name(item.get(W + "name"))
+                paragraph.anchor = paragraph.anchor or found
+                continue
+            if item.tag == W + "commentRangeStart":
+                remark = comments.get(item.get(W + "id"))
+                if remark is not None:
+                    order += 1
+                    remark.order = order
+                    open_comments[item.get(W + "id")] = remark
+                    paragraph.remarks.append((remark, len("".join(original)), len("".join(original))))
+                continue
+            if item.tag == W + "commentRangeEnd":
+                open_comments.pop(item.get(W + "id"), None)
+                continue
+            piece = _run_text(item)
+            change = _change_of(item, element)
+            for remark in open_comments.values():
+                if change is None or _CHANGES[change.tag] == INSERT:
+                    remark.quote += piece
+            start = len("".join(original))
+            if change is None:
+                text.append(piece)
+                original.append(piece)
+                last_change = None
+                continue
+            kind = _CHANGES[change.tag]
+            if kind == INSERT:
+                text.append(piece)
+            else:
+                original.append(piece)
+            end = len("".join(original))
+            if change is last_change and last_remark is not None:  # the same change, run after run
+                remark, span_start, _ = paragraph.remarks[-1]
+                remark.text += piece
+                paragraph.remarks[-1] = (remark, span_start, end)
+                continue
+            author, date = change.get(W + "author", ""), _date(change.get(W + "date"))
+            previous = paragraph.remarks[-1] if paragraph.remarks else None
+            if (
+                kind == INSERT
+                and last_change is not None
+                and previous is not None
+                and previous[0].kind == DELETE
+                and previous[0].author == author
+            ):
+                # Word writes a replacement as a deletion followed by an insertion
+                remark = previous[0]
+                remark.kind, remark.old, remark.text = REPLACE, remark.text, piece
+                paragraph.remarks[-1] = (remark, previous[1], previous[2])
+            else:
+                order += 1
+                remark = Remark(kind, author, date, piece, order=order)
+                paragraph.remarks.append((remark, start, end))
+            last_change, last_remark = change, remark
+        paragraph.text, paragraph.original = "".join(text), "".join(original)
+        if mark and mark_element is not None:
+            order += 1
+            kind = SPLIT if mark == INSERT else JOIN
+            remark = Remark(kind, mark_element.get(W + "author", ""), _date(mark_element.get(W + "date")), order=order)
+            paragraph.remarks.append((remark, len(paragraph.original), len(paragraph.original)))
+        paragraphs.append(paragraph)
+    return paragraphs
+
+
+def _in_table(element: etree._Element) -> bool:
+    return any(ancestor.tag == W + "tc" for ancestor in element.iterancestors())
+
+
+# --- locating ---------------------------------------------------------------------
+
+_FIG_CALL = re.compile(r"""\{\{\s*fig\(\s*["']([\w.]+)["']\s*\)\s*\}\}""")
+_TABLE_CALL = re.compile(r"""\{\{\s*table\(\s*["']([\w.-]+)["']\s*\)\s*\}\}""")
+_OTHER_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_MARKUP = re.compile(r"^#+\s*|\{[#.][^}]*\}|[*_`]|!?\[|\]\([^)]*\)|<[^>]+>")
+
+
+def readable(line: str, sources: Sources) -> str:
+    """A source line roughly as the reader sees it: figures filled in, markup gone."""
+    line = _FIG_CALL.sub(lambda m: sources.figures.get(m[1], ("", 0))[0], line)
+    return _MARKUP.sub("", _OTHER_MACRO.sub("", line)).strip()
+
+
+def find_by_text(text: str, sources: Sources) -> tuple[str, int] | None:
+    """The source line a paragraph's text most likely came from."""
+    text = text.strip()
+    if not text:
+        return None
+    best, best_score = None, _MATCH_FLOOR
+    for path, lines in sources.pages.items():
+        for number, line in enumerate(lines, start=1):
+            shown = readable(line, sources)
+            if not shown:
+                continue
+            if shown in text or text in shown:
+                score = 1.0 + min(len(shown), len(text)) / max(len(shown), len(text))
+            else:
+                score = difflib.SequenceMatcher(None, shown, text, autojunk=False).ratio()
+            if score > best_score:
+                best, best_score = (path, number), score
+    return best
+
+
+def locate(paragraphs: list[_Paragraph], names: list[str], sources: Sources) -> list[tuple[str, int, str]]:
+    """File, line and how it was found, for every paragraph."""
+    located: list[tuple[str, int, str]] = []
+    previous = ("", 0, "")
+    split_before = False
+    for paragraph in paragraphs:
+        anchor = paragraph.anchor
+        if anchor is not None and anchor.page < len(names):
+            here = (names[anchor.page], anchor.line, "")
+        elif split_before or paragraph.in_table or not ANCHORED_STYLES.match(paragraph.style):
+            here = previous  # the second half of a split, a table cell, a line the build added
+        elif not (paragraph.original or paragraph.text).strip():
+            here = previous
+        else:
+            found = find_by_text(paragraph.original or paragraph.text, sources)
+            here = (*found, LOST) if found else (previous[0], previous[1], NEAREST)
+        located.append(here)
+        previous = (here[0], here[1], "")
+        split_before = paragraph.mark == INSERT
+    return located
+
+
+def figure_at(line: str, original: str, start: int, end: int, sources: Sources) -> int:
+    """The figures.yml line of the figure whose value a change falls in, or 0."""
+    names = _FIG_CALL.findall(line)
+    for table in _TABLE_CALL.findall(line):
+        names += sources.tables.get(table, [])
+    for name in names:
+        shown, number = sources.figures.get(name, ("", 0))
+        if not shown:
+            continue
+        for match in re.finditer(re.escape(shown), original):
+            if end > start:
+                inside = start < match.end() and match.start() < end
+            else:  # an insertion: within the value, not at its edge
+                inside = match.start() < start < match.end()
+            if inside:
+                return number
+    return 0
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _QUOTE_LENGTH else text[:_QUOTE_LENGTH] + "…"
+
+
+def remarks(path: Path, sources: Sources) -> list[Remark]:
+    """Every comment and tracked change of a reviewed DOCX, located, in document order."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = anchors.read_sources(archive)
+            body = etree.fromstring(archive.read("word/document.xml")).find(W + "body")
+            comments = read_comments(archive)
+    except FileNotFoundError:
+        raise ReviewFileError(f"找不到文件 {path}") from None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise ReviewFileError(f"{path} 不是可以读取的 DOCX 文件（提示：在 Word 或 WPS 中另存为 .docx 格式）") from None
+    paragraphs = read_paragraphs(body, comments)
+    found: list[Remark] = []
+    for paragraph, (file, line, note) in zip(paragraphs, locate(paragraphs, names, sources), strict=True):
+        for remark, start, end in paragraph.remarks:
+            remark.file, remark.line, remark.note = file, line, note
+            source_line = sources.pages.get(file, [])[line - 1] if 0 < line <= len(sources.pages.get(file, [])) else ""
+            if remark.kind in (INSERT, DELETE, REPLACE):
+                figure_line = figure_at(source_line, paragraph.original, start, end, sources)
+                if figure_line:
+                    remark.file, remark.line, remark.note = sources.figures_file, figure_line, ""
+            if remark.kind != COMMENT or not remark.quote:
+                remark.quote = _excerpt(paragraph.text or paragraph.original)
+            else:
+                remark.quote = _excerpt(remark.quote)
+            found.append(remark)
+    return sorted(found, key=lambda r: r.order)
+
+
+def load_sources(project: Path, names: list[str] | None = None) -> Sources:
+    """The project's pages and figures as they are now, for locating by text and figure."""
+    from shenbao.exhibits import load_exhibits
+    from shenbao.figures import FigureDataError, load_figures
+
+    docs = project / "docs"
+    pages = {}
+    for page in sorted(docs.rglob("*.md")):
+        pages[page.relative_to(project).as_posix()] = page.read_text(encoding="utf-8").split("\n")
+    figures: dict[str, tuple[str, int]] = {}
+    tables: dict[str, list[str]] = {}
+    figures_path = project / "data" / "figures.yml"
+    try:
+        book = load_figures(figures_path)
+        for name, figure in book.items():
+            shown = figure.as_text() if figure.known else f"【待填：{figure.label}】"
+            figures[name] = (shown, figure.line)
+        placed = load_exhibits(figures_path.with_name("exhibits.yml"), book)
+        tables = {name: list(spec.rows) for name, spec in placed.tables.items()}
+    except (FigureDataError, KeyError):
+        pass  # locating by page and line still works without the figures
+    return Sources(pages, figures, tables)

@@ -137,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
     check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
+    comments = commands.add_parser("comments", help="列出审阅后 DOCX 中的批注和修订及其源文件行号，不修改文件")
+    comments.add_argument("file", help="审阅者返回的 DOCX")
+    comments.add_argument("--json", action="store_true", help="以 JSON 输出，供其他工具使用")
+    redline = commands.add_parser("redline", help="生成两个修订版本之间的修订稿 DOCX（Word 修订）")
+    redline.add_argument("--from", dest="base", required=True, help="审阅者看过的版本（git 修订版本）")
+    redline.add_argument("--to", dest="head", default="", help="新版本；不写时为当前工作区")
     args = parser.parse_args(argv)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -146,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             from shenbao.checks import run_checks
 
             return run_checks(Path(args.config_file).resolve().parent, fix=args.fix)
+        if args.command == "comments":
+            return comments_command(Path(args.file), Path(args.config_file).resolve().parent, args.json)
+        if args.command == "redline":
+            return redline_command(Path(args.config_file).resolve().parent, args.base, args.head)
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
         docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
@@ -162,6 +172,37 @@ def main(argv: list[str] | None = None) -> int:
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+def comments_command(docx: Path, project: Path, as_json: bool) -> int:
+    """Print every comment and tracked change of a reviewed DOCX at its source line."""
+    import json
+
+    from shenbao import review_docx
+
+    try:
+        found = review_docx.remarks(docx, review_docx.load_sources(project))
+    except review_docx.ReviewFileError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps([r.as_json() for r in found], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(str(r) for r in found) if found else "没有批注或修订。")
+    return 0
+
+
+def redline_command(project: Path, base: str, head: str) -> int:
+    """Write the DOCX in which every change from ``base`` to ``head`` is a Word tracked change."""
+    from shenbao import redline
+
+    try:
+        out = redline.make_redline(project, base, head or None)
+    except redline.RedlineError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    print(f"修订稿：{out.relative_to(project)}")
+    return 0
 
 
 def _locate_link_problems(project: Path) -> None:

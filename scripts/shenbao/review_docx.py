@@ -281,11 +281,9 @@ def figure_at(line: str, original: str, start: int, end: int, sources: Sources) 
         if not shown:
             continue
         for match in re.finditer(re.escape(shown), original):
-            if end > start:
-                inside = start < match.end() and match.start() < end
-            else:  # an insertion: within the value, not at its edge
-                inside = match.start() < start < match.end()
-            if inside:
+            overlaps = start < match.end() and match.start() < end
+            within = match.start() < start < match.end()  # an insertion: inside the value, not at its edge
+            if overlaps if end > start else within:
                 return number
     return 0
 

@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
+# redline and comments: the project they work on
+CONFIG ?= mkdocs.yml
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix redline comments test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,14 @@ check: $(READY) ## check data, references, terms and typography; changes nothing
 
 fix: $(READY) ## apply the unambiguous term and punctuation fixes, then check again
 	$(PY) -m shenbao check --fix
+
+redline: $(READY) chart-font ## DOCX of Word tracked changes since FROM=<rev> (to TO=<rev>, else the working tree)
+	@test -n "$(FROM)" || { echo "错误：请指定 FROM=<修订版本>，例如 make redline FROM=v1.0" >&2; exit 2; }
+	$(PY) -m shenbao -f $(CONFIG) redline --from "$(FROM)" $(if $(TO),--to "$(TO)")
+
+comments: $(READY) ## list a reviewed DOCX's comments and tracked changes by source line (FILE=…)
+	@test -n "$(FILE)" || { echo "错误：请指定 FILE=<审阅后的 DOCX>" >&2; exit 2; }
+	$(PY) -m shenbao -f $(CONFIG) comments "$(FILE)"
 
 test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser)
 	$(PY) -m pytest

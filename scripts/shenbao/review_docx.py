@@ -271,8 +271,13 @@ def locate(paragraphs: list[_Paragraph], names: list[str], sources: Sources) -> 
     return located
 
 
-def figure_at(line: str, original: str, start: int, end: int, sources: Sources) -> int:
-    """The figures.yml line of the figure whose value a change falls in, or 0."""
+def figure_at(line: str, original: str, start: int, end: int, sources: Sources, texts: tuple[str, ...] = ()) -> int:
+    """The figures.yml line of the figure whose value a change falls in, or 0.
+
+    The value is looked for where the change stands; failing that (the file
+    shows an older value than the data has now), the changed text itself is
+    looked for in the values of the figures its line uses.
+    """
     names = _FIG_CALL.findall(line)
     for table in _TABLE_CALL.findall(line):
         names += sources.tables.get(table, [])
@@ -285,6 +290,10 @@ def figure_at(line: str, original: str, start: int, end: int, sources: Sources) 
             within = match.start() < start < match.end()  # an insertion: inside the value, not at its edge
             if overlaps if end > start else within:
                 return number
+    for name in names:
+        shown, number = sources.figures.get(name, ("", 0))
+        if shown and any(text.strip() and text.strip() in shown for text in texts):
+            return number
     return 0
 
 
@@ -311,7 +320,7 @@ def remarks(path: Path, sources: Sources) -> list[Remark]:
             remark.file, remark.line, remark.note = file, line, note
             source_line = sources.pages.get(file, [])[line - 1] if 0 < line <= len(sources.pages.get(file, [])) else ""
             if remark.kind in (INSERT, DELETE, REPLACE):
-                figure_line = figure_at(source_line, paragraph.original, start, end, sources)
+                figure_line = figure_at(source_line, paragraph.original, start, end, sources, (remark.text, remark.old))
                 if figure_line:
                     remark.file, remark.line, remark.note = sources.figures_file, figure_line, ""
             if remark.kind != COMMENT or not remark.quote:

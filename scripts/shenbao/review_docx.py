@@ -23,7 +23,9 @@ from shenbao import anchors
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 INSERT, DELETE, REPLACE, COMMENT, SPLIT, JOIN = "插入", "删除", "修改", "批注", "分段", "合并段落"
+MOVED_TO, MOVED_FROM = "移入", "移出"
 _CHANGES = {W + "ins": INSERT, W + "moveTo": INSERT, W + "del": DELETE, W + "moveFrom": DELETE}
+_NAMES = {W + "ins": INSERT, W + "moveTo": MOVED_TO, W + "del": DELETE, W + "moveFrom": MOVED_FROM}
 # Paragraphs that carry an anchor when built; any other paragraph borrows the one before it.
 ANCHORED_STYLES = re.compile(r"^(BodyText|FirstParagraph|Heading\d|Title|CoverInfo|TableCaption|ImageCaption|Compact)$")
 LOST = "锚点已丢失，按引文定位"
@@ -198,11 +200,11 @@ def read_paragraphs(body: etree._Element, comments: dict[str, Remark]) -> list[_
                 paragraph.remarks[-1] = (remark, previous[1], previous[2])
             else:
                 order += 1
-                remark = Remark(kind, author, date, piece, order=order)
+                remark = Remark(_NAMES[change.tag], author, date, piece, order=order)
                 paragraph.remarks.append((remark, start, end))
             last_change, last_remark = change, remark
         paragraph.text, paragraph.original = "".join(text), "".join(original)
-        if mark and mark_element is not None:
+        if mark and mark_element is not None and mark_element.tag in (W + "ins", W + "del"):
             order += 1
             kind = SPLIT if mark == INSERT else JOIN
             remark = Remark(kind, mark_element.get(W + "author", ""), _date(mark_element.get(W + "date")), order=order)
@@ -297,6 +299,16 @@ def figure_at(line: str, original: str, start: int, end: int, sources: Sources, 
     return 0
 
 
+def source_block(lines: list[str], line: int) -> str:
+    """The source lines of the block starting at ``line``: a table's rows follow its first."""
+    block = []
+    for text in lines[line - 1 : line - 1 + 200] if line > 0 else []:
+        if not text.strip():
+            break
+        block.append(text)
+    return "\n".join(block)
+
+
 def _excerpt(text: str) -> str:
     text = text.strip()
     return text if len(text) <= _QUOTE_LENGTH else text[:_QUOTE_LENGTH] + "…"
@@ -318,8 +330,8 @@ def remarks(path: Path, sources: Sources) -> list[Remark]:
     for paragraph, (file, line, note) in zip(paragraphs, locate(paragraphs, names, sources), strict=True):
         for remark, start, end in paragraph.remarks:
             remark.file, remark.line, remark.note = file, line, note
-            source_line = sources.pages.get(file, [])[line - 1] if 0 < line <= len(sources.pages.get(file, [])) else ""
-            if remark.kind in (INSERT, DELETE, REPLACE):
+            source_line = source_block(sources.pages.get(file, []), line)
+            if remark.kind in (INSERT, DELETE, REPLACE, MOVED_TO, MOVED_FROM):
                 figure_line = figure_at(source_line, paragraph.original, start, end, sources, (remark.text, remark.old))
                 if figure_line:
                     remark.file, remark.line, remark.note = sources.figures_file, figure_line, ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -180,3 +182,24 @@ def test_make_redline_and_make_comments(history, redlined):
     )  # fmt: skip
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert re.search(r"^data/figures\.yml:\d+: 修改（丙", listed.stdout, re.M)
+
+
+# --- the site's page of changes ----------------------------------------------------------
+
+
+def test_the_site_lists_the_changes_since_a_revision(history):
+    env = {**os.environ, "SHENBAO_SINCE": history.first, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SHENBAO_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "shenbao", "build"], cwd=history.project, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (history.project / "site" / "changes.html").read_text(encoding="utf-8")
+    assert f"自 {history.first} 以来的修改" in page
+    assert "<del>1271</del><ins>1300</ins>" in page and "<del>具体做法</del><ins>主要做法</ins>" in page
+    assert 'href="a-basics.html"' in page and "population.births" in page
+    index = (history.project / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="changes.html"' in index, "the page is in the navigation"
+    docx = next((history.project / "dist").glob("*（草稿）.docx"))
+    with zipfile.ZipFile(docx) as archive:
+        assert "以来的修改" not in archive.read("word/document.xml").decode("utf-8")

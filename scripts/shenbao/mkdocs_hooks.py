@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import charts, docx_export, review
+from shenbao import changes_page, charts, docx_export, review
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
 from shenbao.macros import chart_uri
@@ -49,6 +49,8 @@ def on_config(config):
         config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf"))
     if config.nav is not None and review.REVIEW_PAGE not in nav_paths(config.nav):
         config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
+    if changes_page.since(config) and config.nav is not None:  # the page of changes since a revision
+        config.nav.append({changes_page.title(changes_page.since(config)): changes_page.CHANGES_PAGE})
     # in extra, not in each page's metadata: see macros.on_post_page_macros
     config.extra["page_dates"] = page_dates(Path(config.docs_dir))
 
@@ -56,6 +58,8 @@ def on_config(config):
 def on_files(files: Files, config):
     document = _state["document"] = Document()
     files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
+    if changes_page.since(config):
+        files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
     _add_charts(files, config, document)
     pages = {f.src_uri: f for f in files.documentation_pages()}
     order = document_order(config.nav, list(pages))
@@ -86,6 +90,12 @@ def on_page_markdown(markdown, page, config, files):
         if "preview_file" in config.extra:
             downloads.append(("PDF 预览", config.extra["preview_file"]))
         markdown = review.review_markdown(document.open_items(), titles, downloads)
+    if uri == changes_page.CHANGES_PAGE:
+        try:
+            project = Path(config.config_file_path).parent
+            markdown = changes_page.changes_markdown(project, changes_page.since(config), Path(config.docs_dir).name)
+        except changes_page.ChangesError as error:
+            raise PluginError(str(error)) from None
     return document.add_page(uri, markdown, page.meta)
 
 

@@ -222,7 +222,7 @@ def _in_table(element: etree._Element) -> bool:
 _FIG_CALL = re.compile(r"""\{\{\s*fig\(\s*["']([\w.]+)["']\s*\)\s*\}\}""")
 _TABLE_CALL = re.compile(r"""\{\{\s*table\(\s*["']([\w.-]+)["']\s*\)\s*\}\}""")
 _OTHER_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
-_MARKUP = re.compile(r"^#+\s*|\{[#.][^}]*\}|[*_`]|!?\[|\]\([^)]*\)|<[^>]+>")
+_MARKUP = re.compile(r"\[\^[^\]]*\]|^#+\s*|\{[#.][^}]*\}|[*_`]|!?\[|\]\([^)]*\)|<[^>]+>")
 
 
 def readable(line: str, sources: Sources) -> str:

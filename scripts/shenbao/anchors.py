@@ -179,6 +179,15 @@ def _marked(line: str, name: str) -> str | None:
     return _span(name) + line
 
 
+_SPAN = re.compile(rf"\[\]\{{#{_PANDOC_PREFIX}[\w]+\}}")
+
+
+def carried(line: str) -> str:
+    """The anchor span of a line, for a block the build writes anew from it (an attachment's title)."""
+    found = _SPAN.search(line)
+    return found.group(0) if found else ""
+
+
 def mark(markdown: str, page: int, lines: list[int]) -> str:
     """Put an anchor at the start of every block of one page's rendered Markdown.
 

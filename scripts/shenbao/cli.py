@@ -185,10 +185,13 @@ def comments_command(docx: Path, project: Path, as_json: bool) -> int:
     except review_docx.ReviewFileError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
-    if as_json:
-        print(json.dumps([r.as_json() for r in found], ensure_ascii=False, indent=2))
-    else:
-        print("\n".join(str(r) for r in found) if found else "没有批注或修订。")
+    try:
+        if as_json:
+            print(json.dumps([r.as_json() for r in found], ensure_ascii=False, indent=2))
+        else:
+            print("\n".join(str(r) for r in found) if found else "没有批注或修订。")
+    except BrokenPipeError:  # the reader (head, less) stopped reading: that is not an error
+        sys.stderr.close()
     return 0
 
 

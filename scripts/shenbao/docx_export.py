@@ -187,9 +187,11 @@ def attachment_start(page: RenderedPage, text: str, anchors: Anchors) -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
+    carried = ""  # the heading line's source anchor, if any, goes with its title
     if first is not None:
+        carried = source_anchors.carried(body[first.line - 1])
         body = [line for number, line in enumerate(body, start=1) if number != first.line]
-    title = _styled("Attachment Title", first.title, anchors.of(page.src_uri, first.id)) if first else ""
+    title = _styled("Attachment Title", carried + first.title, anchors.of(page.src_uri, first.id)) if first else ""
     label = _styled("Attachment Label", f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 

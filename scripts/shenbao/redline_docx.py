@@ -630,7 +630,8 @@ def plain_paragraphs(body: etree._Element) -> list[str]:
 def count_changes(body: etree._Element) -> int:
     """Tracked changes as a word processor lists them: a stretch of one kind and author is one.
 
-    A paragraph's mark comes after its text, and belongs to the stretch around it.
+    A paragraph's mark comes after its text, and belongs to the stretch around it;
+    each table cell has stretches of its own.
     """
     kinds = {W + k: k for k in (INS, DEL, MOVE_TO, MOVE_FROM)}
     count, previous = 0, None
@@ -642,7 +643,11 @@ def count_changes(body: etree._Element) -> int:
             count += 1
         previous = key
 
+    container = None
     for paragraph in body.iter(W + "p"):
+        cell = next(paragraph.iterancestors(W + "tc"), None)
+        if cell is not container:  # a stretch never runs into or out of a table cell
+            container, previous = cell, None
         for node in paragraph.iter(W + "t", W + "delText"):
             if node.text:
                 step(next((a for a in node.iterancestors() if a.tag in kinds), None))

@@ -204,7 +204,9 @@ def read_paragraphs(body: etree._Element, comments: dict[str, Remark]) -> list[_
                 paragraph.remarks.append((remark, start, end))
             last_change, last_remark = change, remark
         paragraph.text, paragraph.original = "".join(text), "".join(original)
-        if mark and mark_element is not None and mark_element.tag in (W + "ins", W + "del"):
+        # a paragraph inserted or deleted whole is one change, not also a split or a join
+        whole = not paragraph.original if mark == INSERT else not paragraph.text
+        if mark and mark_element is not None and mark_element.tag in (W + "ins", W + "del") and not whole:
             order += 1
             kind = SPLIT if mark == INSERT else JOIN
             remark = Remark(kind, mark_element.get(W + "author", ""), _date(mark_element.get(W + "date")), order=order)
@@ -294,9 +296,14 @@ def figure_at(line: str, original: str, start: int, end: int, sources: Sources, 
                 return number
     for name in names:
         shown, number = sources.figures.get(name, ("", 0))
-        if shown and any(text.strip() and text.strip() in shown for text in texts):
+        if shown and any(_is_value_of(text.strip(), shown) for text in texts):
             return number
     return 0
+
+
+def _is_value_of(text: str, shown: str) -> bool:
+    """A changed text that is (a number of) a figure's shown value, not a word that happens to be in it."""
+    return bool(text) and (text == shown or (text in shown and any(c.isdigit() for c in text)))
 
 
 def source_block(lines: list[str], line: int) -> str:

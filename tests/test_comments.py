@@ -196,3 +196,31 @@ def test_anchors_and_their_names_survive_libreoffice_saving_the_file(draft, tmp_
     listed = run_cli(draft.project, "comments", str(review.save(tmp_path / "again.docx")), "--json")
     item = json.loads(listed.stdout)[0]
     assert (item["file"], item["note"]) == ("docs/a-basics.md", "")
+
+
+# --- source lines of rendered lines ------------------------------------------------------
+
+
+def test_front_matter_and_macros_map_back_to_the_lines_the_writer_typed():
+    source = '---\nkind: attachment\n---\n\n# 标题\n\n{{ table("t") }}\n\n{% for n in range(2) %}\n第{{ n }}段正文。\n{% endfor %}\n'
+    rendered = (
+        "# 一、标题 {#标题}\n\n"
+        '<div class="caption table-caption" markdown>表1　指标</div>\n\n| 指标 | 数值 |\n| --- | --- |\n| 甲 | 1 |\n\n'
+        "\n第0段正文。\n\n第1段正文。\n"
+    )
+    lines = anchors.line_map(source, rendered)
+    by_text = dict(zip(rendered.split("\n"), lines, strict=True))
+    assert by_text["# 一、标题 {#标题}"] == 5
+    assert by_text['<div class="caption table-caption" markdown>表1　指标</div>'] == 7
+    assert by_text["| 甲 | 1 |"] == 7
+    assert by_text["第0段正文。"] == by_text["第1段正文。"] == 10
+
+
+def test_anchors_go_where_blocks_start_and_never_into_images_or_code():
+    text = "# 标题\n正文第一行\n续行\n\n- 项目\n- 项目二\n\n![图](a.png)\n\n```\n代码\n```\n\n| a | b |\n| - | - |"
+    marked = anchors.mark(text, 2, list(range(1, 17))).split("\n")
+    assert marked[0] == "# []{#src_2_1}标题"
+    assert marked[1] == "[]{#src_2_2}正文第一行" and marked[2] == "续行"
+    assert marked[4] == "- []{#src_2_5}项目" and marked[5] == "- []{#src_2_6}项目二"
+    assert marked[7] == "![图](a.png)" and marked[10] == "代码"
+    assert marked[13] == "| []{#src_2_14}a | b |"

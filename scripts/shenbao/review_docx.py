@@ -134,85 +134,91 @@ def _paragraph_mark(paragraph: etree._Element) -> tuple[str, etree._Element | No
     return "", None
 
 
-def read_paragraphs(body: etree._Element, comments: dict[str, Remark]) -> list[_Paragraph]:
-    """Every paragraph with its text, anchor and the remarks that start in it, in document order."""
-    paragraphs: list[_Paragraph] = []
-    open_comments: dict[str, Remark] = {}
-    order = 0
-    for element in body.iter(W + "p"):
+class _Reader:
+    """Walks the body once, numbering remarks in the order a reader meets them."""
+
+    def __init__(self, comments: dict[str, Remark]):
+        self.comments = comments
+        self.open: dict[str, Remark] = {}  # comments whose range has begun and not ended
+        self.order = 0
+
+    def _next(self) -> int:
+        self.order += 1
+        return self.order
+
+    def paragraph(self, element: etree._Element) -> _Paragraph:
         mark, mark_element = _paragraph_mark(element)
         style = element.find(f"{W}pPr/{W}pStyle")
         paragraph = _Paragraph(
             "", "", None, style.get(W + "val") if style is not None else "", _in_table(element), mark
         )
-        text, original = [], []
-        last_change, last_remark = None, None
+        last_change = None
         for item in element.iter(W + "r", W + "commentRangeStart", W + "commentRangeEnd", W + "bookmarkStart"):
             if item.tag == W + "bookmarkStart":
-                found = anchors.parse_name(item.get(W + "name"))
-                paragraph.anchor = paragraph.anchor or found
-                continue
-            if item.tag == W + "commentRangeStart":
-                remark = comments.get(item.get(W + "id"))
-                if remark is not None:
-                    order += 1
-                    remark.order = order
-                    open_comments[item.get(W + "id")] = remark
-                    paragraph.remarks.append((remark, len("".join(original)), len("".join(original))))
-                continue
-            if item.tag == W + "commentRangeEnd":
-                open_comments.pop(item.get(W + "id"), None)
-                continue
-            piece = _run_text(item)
-            change = _change_of(item, element)
-            for remark in open_comments.values():
-                if change is None or _CHANGES[change.tag] == INSERT:
-                    remark.quote += piece
-            start = len("".join(original))
-            if change is None:
-                text.append(piece)
-                original.append(piece)
-                last_change = None
-                continue
-            kind = _CHANGES[change.tag]
-            if kind == INSERT:
-                text.append(piece)
+                paragraph.anchor = paragraph.anchor or anchors.parse_name(item.get(W + "name"))
+            elif item.tag == W + "commentRangeStart":
+                self._comment_starts(item.get(W + "id"), paragraph)
+            elif item.tag == W + "commentRangeEnd":
+                self.open.pop(item.get(W + "id"), None)
             else:
-                original.append(piece)
-            end = len("".join(original))
-            if change is last_change and last_remark is not None:  # the same change, run after run
-                remark, span_start, _ = paragraph.remarks[-1]
-                remark.text += piece
-                paragraph.remarks[-1] = (remark, span_start, end)
-                continue
-            author, date = change.get(W + "author", ""), _date(change.get(W + "date"))
-            previous = paragraph.remarks[-1] if paragraph.remarks else None
-            if (
-                kind == INSERT
-                and last_change is not None
-                and previous is not None
-                and previous[0].kind == DELETE
-                and previous[0].author == author
-            ):
-                # Word writes a replacement as a deletion followed by an insertion
-                remark = previous[0]
-                remark.kind, remark.old, remark.text = REPLACE, remark.text, piece
-                paragraph.remarks[-1] = (remark, previous[1], previous[2])
-            else:
-                order += 1
-                remark = Remark(_NAMES[change.tag], author, date, piece, order=order)
-                paragraph.remarks.append((remark, start, end))
-            last_change, last_remark = change, remark
-        paragraph.text, paragraph.original = "".join(text), "".join(original)
-        # a paragraph inserted or deleted whole is one change, not also a split or a join
-        whole = not paragraph.original if mark == INSERT else not paragraph.text
-        if mark and mark_element is not None and mark_element.tag in (W + "ins", W + "del") and not whole:
-            order += 1
-            kind = SPLIT if mark == INSERT else JOIN
-            remark = Remark(kind, mark_element.get(W + "author", ""), _date(mark_element.get(W + "date")), order=order)
-            paragraph.remarks.append((remark, len(paragraph.original), len(paragraph.original)))
-        paragraphs.append(paragraph)
-    return paragraphs
+                last_change = self._run(item, _change_of(item, element), last_change, paragraph)
+        self._paragraph_mark(paragraph, mark_element)
+        return paragraph
+
+    def _comment_starts(self, number: str, paragraph: _Paragraph) -> None:
+        remark = self.comments.get(number)
+        if remark is None:
+            return
+        remark.order = self._next()
+        self.open[number] = remark
+        here = len(paragraph.original)
+        paragraph.remarks.append((remark, here, here))
+
+    def _run(self, run, change, last_change, paragraph: _Paragraph):
+        """Add a run's text; start or continue the change it lies in. Returns that change."""
+        piece = _run_text(run)
+        kind = _CHANGES[change.tag] if change is not None else None
+        for remark in self.open.values():  # a comment quotes what the reviewer saw
+            if kind != DELETE:
+                remark.quote += piece
+        start = len(paragraph.original)
+        if kind != DELETE:
+            paragraph.text += piece
+        if kind != INSERT:
+            paragraph.original += piece
+        if change is None:
+            return None
+        end = len(paragraph.original)
+        previous = paragraph.remarks[-1] if paragraph.remarks else None
+        if change is last_change and previous is not None:  # the same change, run after run
+            previous[0].text += piece
+            paragraph.remarks[-1] = (previous[0], previous[1], end)
+            return change
+        author, date = change.get(W + "author", ""), _date(change.get(W + "date"))
+        # Word writes a replacement as a deletion followed by an insertion
+        replaces = previous is not None and previous[0].kind == DELETE and previous[0].author == author
+        if kind == INSERT and last_change is not None and replaces:
+            previous[0].kind, previous[0].old, previous[0].text = REPLACE, previous[0].text, piece
+            return change
+        paragraph.remarks.append((Remark(_NAMES[change.tag], author, date, piece, order=self._next()), start, end))
+        return change
+
+    def _paragraph_mark(self, paragraph: _Paragraph, change) -> None:
+        """A paragraph mark inserted is a split, deleted a join; a paragraph added or removed whole is neither."""
+        if change is None or change.tag not in (W + "ins", W + "del"):
+            return
+        whole = not paragraph.original if paragraph.mark == INSERT else not paragraph.text
+        if whole:
+            return
+        kind = SPLIT if paragraph.mark == INSERT else JOIN
+        remark = Remark(kind, change.get(W + "author", ""), _date(change.get(W + "date")), order=self._next())
+        paragraph.remarks.append((remark, len(paragraph.original), len(paragraph.original)))
+
+
+def read_paragraphs(body: etree._Element, comments: dict[str, Remark]) -> list[_Paragraph]:
+    """Every paragraph with its text, anchor and the remarks that start in it, in document order."""
+    reader = _Reader(comments)
+    return [reader.paragraph(element) for element in body.iter(W + "p")]
 
 
 def _in_table(element: etree._Element) -> bool:

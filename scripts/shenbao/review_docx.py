@@ -188,6 +188,10 @@ class _Reader:
             paragraph.original += piece
         if change is None:
             return None
+        if not piece:  # a picture says what it is; an empty run (a footnote mark moved along) says nothing
+            if run.find(f".//{W}drawing") is None:
+                return last_change
+            piece = "（图片）"
         end = len(paragraph.original)
         previous = paragraph.remarks[-1] if paragraph.remarks else None
         if change is last_change and previous is not None:  # the same change, run after run
@@ -264,8 +268,11 @@ def locate(paragraphs: list[_Paragraph], names: list[str], sources: Sources) -> 
     located: list[tuple[str, int, str]] = []
     previous = ("", 0, "")
     split_before = False
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         anchor = paragraph.anchor
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        if anchor is None and paragraph.style == "Figure" and following is not None:
+            anchor = following.anchor  # an image has no anchor of its own: its caption, below, has
         if anchor is not None and anchor.page < len(names):
             here = (names[anchor.page], anchor.line, "")
         elif split_before or paragraph.in_table or not ANCHORED_STYLES.match(paragraph.style):

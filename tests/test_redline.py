@@ -203,3 +203,11 @@ def test_the_site_lists_the_changes_since_a_revision(history):
     docx = next((history.project / "dist").glob("*（草稿）.docx"))
     with zipfile.ZipFile(docx) as archive:
         assert "以来的修改" not in archive.read("word/document.xml").decode("utf-8")
+
+
+def test_only_a_figure_s_own_value_is_signed_by_the_figures_file():
+    who = redline.Attribution(Path("."), "a", "b", [("1271人", "1300人")])
+    assert who.is_figure_change("1271", "1300")
+    assert who.is_figure_change("1271人", "1300人")
+    assert not who.is_figure_change("人", "")
+    assert not who.is_figure_change("具体做法", "主要做法")

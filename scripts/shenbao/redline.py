@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from shenbao import anchors, redline_docx
+from shenbao import anchors, redline_docx, review_docx
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
 TOOLS = ("scripts", "overrides")
@@ -143,8 +143,11 @@ class Attribution:
         return self.last_commit(page)
 
     def is_figure_change(self, old: str, new: str) -> bool:
+        """Whether a change of words is a changed figure's old value giving way to its new one."""
         for before, after in self.changed_figures:
-            if (old and old in before or before and before in old) and (not new or new in after or after in new):
+            removed = not old or review_docx.is_value_of(old.strip(), before) or before in old
+            added = not new or review_docx.is_value_of(new.strip(), after) or after in new
+            if (old or new) and removed and added:
                 return True
         return False
 

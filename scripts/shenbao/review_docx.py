@@ -309,12 +309,12 @@ def figure_at(line: str, original: str, start: int, end: int, sources: Sources, 
                 return number
     for name in names:
         shown, number = sources.figures.get(name, ("", 0))
-        if shown and any(_is_value_of(text.strip(), shown) for text in texts):
+        if shown and any(is_value_of(text.strip(), shown) for text in texts):
             return number
     return 0
 
 
-def _is_value_of(text: str, shown: str) -> bool:
+def is_value_of(text: str, shown: str) -> bool:
     """A changed text that is (a number of) a figure's shown value, not a word that happens to be in it."""
     return bool(text) and (text == shown or (text in shown and any(c.isdigit() for c in text)))
 

@@ -117,6 +117,8 @@ def test_numbering_and_formatting_are_those_of_the_new_version(redlined, built):
         if (p.find("w:pPr/w:pStyle", NS) is not None and p.find("w:pPr/w:pStyle", NS).get(W + "val") == "Heading2")
     ]
     assert headings[:2] == ["（一）服务保障", "（二）机制建设"]
+    core = etree.tostring(docx_part(redlined, "docProps/core.xml"), encoding="unicode")
+    assert "修订稿：" in core and "工作区" in core
     with zipfile.ZipFile(redlined) as a, zipfile.ZipFile(built[1]) as b:
         assert a.read("word/styles.xml") == b.read("word/styles.xml")
         assert a.read("word/document.xml").count(b"<w:sectPr") == b.read("word/document.xml").count(b"<w:sectPr")

@@ -175,7 +175,25 @@ def _read(path: Path) -> tuple[etree._Element, list[str]]:
         return etree.fromstring(archive.read(_DOCUMENT)), anchors.read_sources(archive)
 
 
-def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution) -> Path:
+_CORE = "docProps/core.xml"
+_CORE_NS = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+}
+
+
+def label_core(data: bytes, label: str) -> bytes:
+    """File > Properties says which two revisions the redline compares, not where it was built."""
+    root = etree.fromstring(data)
+    for prefix, local, value in (("dc", "description", f"修订稿：{label}"), ("cp", "version", label)):
+        element = root.find(f"{{{_CORE_NS[prefix]}}}{local}")
+        if element is None:
+            element = etree.SubElement(root, f"{{{_CORE_NS[prefix]}}}{local}")
+        element.text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, label: str = "") -> Path:
     """TO's file with its body replaced by the compared body; every other part as TO has it."""
     old_root, old_names = _read(old_docx)
     new_root, new_names = _read(new_docx)
@@ -186,7 +204,8 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution) -> 
     partial = output.with_name(f".{output.name}.part")
     with zipfile.ZipFile(new_docx) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            target.writestr(item, document if item.filename == _DOCUMENT else source.read(item))
+            data = document if item.filename == _DOCUMENT else source.read(item)
+            target.writestr(item, label_core(data, label) if item.filename == _CORE and label else data)
     os.replace(partial, output)
     return output
 
@@ -216,4 +235,7 @@ def make_redline(project: Path, base: str, head: str | None = None) -> Path:
         new_docx = build(new_copy, f"修订版本 {head}" if head else WORKING_TREE)
         who = Attribution(project, base_commit, head_commit or "HEAD", changed_figures(old_copy, new_copy))
         output = project / "dist" / output_name(new_docx, base, head)
-        return write_redline(old_docx, new_docx, output, who)
+        label = f"{base}（{base_commit[:7]}）→ {head or WORKING_TREE}" + (
+            f"（{head_commit[:7]}）" if head_commit else ""
+        )
+        return write_redline(old_docx, new_docx, output, who, label)

@@ -47,7 +47,12 @@ def _quiet_logging(verbose: bool) -> None:
 
 
 def build(
-    final: bool, config_file: str | Path = "mkdocs.yml", verbose: bool = False, preview: bool = False, **overrides
+    final: bool,
+    config_file: str | Path = "mkdocs.yml",
+    verbose: bool = False,
+    preview: bool = False,
+    since: str | None = None,
+    **overrides,
 ) -> Path:
     """Build the site and the DOCX as ``mkdocs build`` does; return the DOCX now in ``dist/``.
 
@@ -70,6 +75,8 @@ def build(
             raise SystemExit("错误：mkdocs.yml 的 plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
         plugin.config["mode"] = FINAL if final else DRAFT
         plugin.config["preview"] = preview
+        if since:
+            plugin.config["since"] = since
         # the same events, in the same order, as `mkdocs build`: other plugins behave alike under both
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -105,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-f", "--config-file", default="mkdocs.yml")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示 MkDocs 的详细日志")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="构建网站（site/）和草稿 DOCX（dist/）")
+    build_command = commands.add_parser("build", help="构建网站（site/）和草稿 DOCX（dist/）")
+    build_command.add_argument("--since", help="网站上加一页“自 <修订版本> 以来的修改”")
     commands.add_parser("final", help="构建终稿 DOCX；仍有待填数据或缺失原文时拒绝并列出")
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
@@ -126,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("--into", help="导入到哪个项目文件夹（默认：mkdocs.yml 所在文件夹）")
     imports.add_argument("--prefix", default="imported", help="新数据项的分组名（默认 imported）")
     imports.add_argument("--force", action="store_true", help="覆盖已有的同名页面和数据")
+    comments = commands.add_parser("comments", help="列出审阅后 DOCX 中的批注和修订及其源文件行号，不修改文件")
+    comments.add_argument("file", help="审阅者返回的 DOCX")
+    comments.add_argument("--json", action="store_true", help="以 JSON 输出，供其他工具使用")
+    redline = commands.add_parser("redline", help="生成两个修订版本之间的修订稿 DOCX（Word 修订）")
+    redline.add_argument("--from", dest="base", required=True, help="审阅者看过的版本（git 修订版本）")
+    redline.add_argument("--to", dest="head", default="", help="新版本；不写时为当前工作区")
     args = parser.parse_args(argv)
     if args.command == "import":
         return cmd_import(args)
@@ -141,9 +155,14 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args.config_file, args.dev_addr)
         if args.command == "check":
             return check_command(args)
+        if args.command == "comments":
+            return comments_command(Path(args.file), Path(args.config_file).resolve().parent, args.json)
+        if args.command == "redline":
+            return redline_command(Path(args.config_file).resolve().parent, args.base, args.head)
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
-        docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
+        since = getattr(args, "since", None)
+        docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview, since=since)
         print(f"网站：site/index.html\nDOCX：{_shown(docx, project)}")
         if wants_preview:
             print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
@@ -221,6 +240,40 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     print(report.text())
     print(f"导入报告已写入 {project / REPORT_NAME}")
+    return 0
+
+
+def comments_command(docx: Path, project: Path, as_json: bool) -> int:
+    """Print every comment and tracked change of a reviewed DOCX at its source line."""
+    import json
+
+    from shenbao import review_docx
+
+    try:
+        found = review_docx.remarks(docx, review_docx.load_sources(project))
+    except review_docx.ReviewFileError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    try:
+        if as_json:
+            print(json.dumps([r.as_json() for r in found], ensure_ascii=False, indent=2))
+        else:
+            print("\n".join(str(r) for r in found) if found else "没有批注或修订。")
+    except BrokenPipeError:  # the reader (head, less) stopped reading: that is not an error
+        sys.stderr.close()
+    return 0
+
+
+def redline_command(project: Path, base: str, head: str) -> int:
+    """Write the DOCX in which every change from ``base`` to ``head`` is a Word tracked change."""
+    from shenbao import redline
+
+    try:
+        out = redline.make_redline(project, base, head or None)
+    except redline.RedlineError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    print(f"修订稿：{out.relative_to(project)}")
     return 0
 
 

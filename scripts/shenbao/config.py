@@ -28,5 +28,7 @@ class ShenbaoConfig(base.Config):
     exhibits = c.Type(str, default="data/exhibits.yml")
     output_dir = c.Type(str, default="dist")
     """Where ``shenbao build`` puts the DOCX (the site keeps a copy under downloads/)."""
+    since = c.Optional(c.Type(str))
+    """A git revision: the site gets a page of what changed since it (``shenbao build --since``)."""
     docx_name = c.Optional(c.Type(str))
     """The DOCX's file name without .docx; default: the title (application.title), with （草稿） for a draft."""

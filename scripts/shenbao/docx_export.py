@@ -20,6 +20,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
+from shenbao import anchors as source_anchors
 from shenbao import layout, ooxml, render
 from shenbao.document import Document, RenderedPage, resolve_path
 from shenbao.numbering import Heading
@@ -122,13 +123,20 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
     return "\n".join(lines)
 
 
-def assemble(document: Document, draft: bool, page_numbers: dict[str, int] | None = None) -> str:
-    """The whole application as one pandoc Markdown text: cover, 目录, body."""
+def assemble(
+    document: Document, draft: bool, page_numbers: dict[str, int] | None = None, docs_dir: Path | None = None
+) -> str:
+    """The whole application as one pandoc Markdown text: cover, 目录, body.
+
+    Given ``docs_dir``, every block carries an anchor naming its line in the page's source file.
+    """
     pages = document.docx_pages()
     anchors = Anchors(pages)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
+        if docs_dir is not None:
+            text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments()))
         if page.attachment:
@@ -168,9 +176,11 @@ def attachment_start(page: RenderedPage, text: str, anchors: Anchors) -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
+    carried = ""  # the heading line's source anchor, if any, goes with its title
     if first is not None:
+        carried = source_anchors.carried(body[first.line - 1])
         body = [line for number, line in enumerate(body, start=1) if number != first.line]
-    title = _styled("Attachment Title", first.title, anchors.of(page.src_uri, first.id)) if first else ""
+    title = _styled("Attachment Title", carried + first.title, anchors.of(page.src_uri, first.id)) if first else ""
     label = _styled("Attachment Label", f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
@@ -294,8 +304,10 @@ def write_docx(
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.part")
     try:
-        run_pandoc(assemble(document, draft, page_numbers), partial, draft, resource_path)
+        run_pandoc(assemble(document, draft, page_numbers, resource_path), partial, draft, resource_path)
         finish_docx(partial, info)
+        sources = [f"{resource_path.name}/{page.src_uri}" for page in document.docx_pages()]
+        source_anchors.store(partial, sources)
         if current():
             os.replace(partial, output)
     finally:

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import charts, docx_export, review
+from shenbao import changes_page, charts, docx_export, review
 from shenbao.config import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, SPECIAL_NAMES, TITLE
@@ -87,6 +87,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
         if config.nav is not None and review.REVIEW_PAGE not in nav_paths(config.nav):
             config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
+        if self.config.since and config.nav is not None:
+            config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
         # in extra, not in each page's metadata: see macros.on_post_page_macros
         config.extra["page_dates"] = page_dates(Path(config.docs_dir))
         return config
@@ -97,6 +99,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def on_files(self, files: Files, config):
         files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
+        if self.config.since:
+            files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
         self._add_charts(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
@@ -124,6 +128,13 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             if "preview_file" in config.extra:
                 downloads.append(("PDF 预览", config.extra["preview_file"]))
             markdown = review.review_markdown(self.document.open_items(), titles, downloads)
+        if uri == changes_page.CHANGES_PAGE:
+            try:
+                markdown = changes_page.changes_markdown(
+                    self.project.root, self.config.since, Path(config.docs_dir).name
+                )
+            except changes_page.ChangesError as error:
+                raise PluginError(str(error)) from None
         return self.document.add_page(uri, markdown, page.meta)
 
     @event_priority(100)  # before search indexes the page

@@ -1,1 +1,0 @@
-"""Docs-as-code for Chinese application materials (申报材料)."""

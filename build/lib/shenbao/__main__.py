@@ -1,5 +1,0 @@
-import sys
-
-from shenbao.cli import main
-
-sys.exit(main())

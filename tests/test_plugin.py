@@ -1,6 +1,7 @@
 """The plugin and the project object: what a unit that installs the tool relies on."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -143,9 +144,13 @@ def _poll(url: str, ready, seconds: float = 90) -> str:
 
 def test_a_wheel_installed_elsewhere_starts_builds_and_checks_an_application(tmp_path):
     """`pip wheel .` into a fresh virtual environment, the repository nowhere on the path."""
-    wheels = tmp_path / "wheels"
+    wheels, source = tmp_path / "wheels", tmp_path / "source"
+    # a copy of the package's sources: building writes build/ beside them, never into the repository
+    shutil.copytree(ROOT / "scripts", source / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
     )

@@ -81,7 +81,8 @@ def changes_markdown(project: Path, revision: str, docs_dir: str = "docs") -> st
     """The page: every changed page with its differences, then every changed figure."""
     if _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
         raise ChangesError(
-            f"找不到修订版本 “{revision}”（提示：检查 --since 或 mkdocs.yml 中 shenbao 的 since，用 git log --oneline 查看）"
+            f"找不到修订版本 “{revision}”"
+            "（提示：检查 --since 或 mkdocs.yml 中 shenbao 的 since，用 git log --oneline 查看）"
         )
     figures_file = "data/figures.yml"
     old_figures = _figures(_old_text(project, revision, figures_file))

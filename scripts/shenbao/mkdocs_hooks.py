@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import charts, docx_export, review
+from shenbao import charts, docx_export, layout, print_css, review
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
 from shenbao.macros import chart_uri
@@ -51,11 +51,16 @@ def on_config(config):
         config.nav.append({review.REVIEW_TITLE: review.REVIEW_PAGE})
     # in extra, not in each page's metadata: see macros.on_post_page_macros
     config.extra["page_dates"] = page_dates(Path(config.docs_dir))
+    try:  # the unit's layout (extra: layout: …), for the DOCX and the site's print style
+        _state["layout"] = layout.resolve_layout(config.extra.get("layout"))
+    except layout.LayoutError as error:
+        raise PluginError(f"{Path(config.config_file_path).name}: extra.{error}") from None
 
 
 def on_files(files: Files, config):
     document = _state["document"] = Document()
     files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
+    files.append(File.generated(config, "assets/layout.css", content=print_css.print_css(_state["layout"])))
     _add_charts(files, config, document)
     pages = {f.src_uri: f for f in files.documentation_pages()}
     order = document_order(config.nav, list(pages))
@@ -112,7 +117,9 @@ def on_env(env, config, files):
     output = Path(config.site_dir) / config.extra["docx_file"]
     preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
     executor = ThreadPoolExecutor(max_workers=1)
-    _state["docx"] = executor.submit(docx_export.export, document, output, final, Path(config.docs_dir), info, preview)
+    _state["docx"] = executor.submit(
+        docx_export.export, document, output, final, Path(config.docs_dir), info, preview, _state["layout"]
+    )
     executor.shutdown(wait=False)
     return env
 

@@ -1,0 +1,65 @@
+"""The site's print style sheet, made from the same ``Layout`` as the DOCX.
+
+A reviewer who prints a page from the browser gets the paper, margins, fonts,
+sizes and line spacing of the submitted document, not the screen's.
+"""
+
+from __future__ import annotations
+
+from shenbao.layout import ALTERNATIVE_NAMES, Element, Layout
+
+# Element → the site's selectors for it (inside .md-typeset, printing only).
+SELECTORS = {
+    "body": ["p", "li", "dd"],
+    "title": [".shenbao-cover h1"],
+    "heading1": ["h1"],
+    "heading2": ["h2"],
+    "heading3": ["h3"],
+    "heading4": ["h4"],
+    "table_header": ["th"],
+    "table_cell": ["td", "td p"],
+    "caption": [".caption", ".chart-missing"],
+    "footnote": [".footnote", ".footnote p"],
+}
+_ALIGN = {"both": "justify", "left": "left", "center": "center", "right": "right", "outside": "right"}
+
+
+def font_family(element: Element) -> str:
+    """The East Asian font first, its Windows name next, the Latin font for digits and letters."""
+    names = [element.font, ALTERNATIVE_NAMES.get(element.font, ""), element.latin_font]
+    return ", ".join(f'"{name}"' for name in dict.fromkeys(n for n in names if n)) + ", serif"
+
+
+def element_rules(element: Element) -> str:
+    return "; ".join(
+        [
+            f"font-family: {font_family(element)}",
+            f"font-size: {element.size:g}pt",
+            f"font-weight: {700 if element.bold else 400}",
+            f"text-align: {_ALIGN[element.align]}",
+            f"text-indent: {element.indent:g}em",
+            f"line-height: {element.line_spacing.css(element.size)}",
+            f"margin: {element.space_before:g}pt 0 {element.space_after:g}pt 0",
+        ]
+    )
+
+
+def print_css(layout: Layout) -> str:
+    margins = layout.margins
+    page_number = layout["page_number"]
+    lines = [
+        f"/* Generated from the {layout.preset} layout; edit the layout settings, not this file. */",
+        "@page {",
+        "  size: A4;",
+        f"  margin: {margins.top:g}mm {margins.right:g}mm {margins.bottom:g}mm {margins.left:g}mm;",
+        f'  @bottom-center {{ content: "— " counter(page) " —"; font-family: {font_family(page_number)};'
+        f" font-size: {page_number.size:g}pt; }}",
+        "}",
+        "@media print {",
+    ]
+    for name, selectors in SELECTORS.items():
+        chosen = ", ".join(f".md-typeset {selector}" for selector in selectors)
+        lines.append(f"  {chosen} {{ {element_rules(layout[name])}; }}")
+    lines.append("  .md-typeset .headerlink { display: none; }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

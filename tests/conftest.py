@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+import yaml
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +68,10 @@ def make_project(where: Path, fixture: str | None = None) -> Path:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     if fixture:
         config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config, flags=re.M)
+        layout = FIXTURES / fixture / "layout.yml"
+        if layout.exists():  # a fixture's own layout settings, as a unit writes them in extra:
+            settings = json.dumps(yaml.safe_load(layout.read_text(encoding="utf-8")), ensure_ascii=False)
+            config = config.replace("\nextra:\n", f"\nextra:\n  layout: {settings}\n", 1)
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     for shared in ("scripts", "overrides"):
         (project / shared).symlink_to(ROOT / shared)

@@ -153,7 +153,7 @@ def assemble(
             parts.append(attachment_start(page, text, anchors))
             continue
         if page.is_cover:
-            parts.append(f"::: cover\n{text}\n:::")
+            parts.append(f"::: cover\n{cover_text(page, text, layout)}\n:::")
             if draft:
                 parts.append(f'::: {{custom-style="Cover Note"}}\n{DRAFT_NOTE}\n:::')
             continue
@@ -172,12 +172,26 @@ def _styled(style: str, text: str, identifier: str = "") -> str:
     return f'::: {{{anchor}custom-style="{style}"}}\n{text}\n:::'
 
 
-def body_title(title: str, layout: Layout) -> str:
-    """The title again on the first body page (GB/T 9704 §7.3.1), broken between words, one empty line below."""
+def title_block(title: str, layout: Layout) -> str:
+    """The title in the Title style, its lines broken between words (GB/T 9704 §7.3.1)."""
     plain = html.unescape(_ESCAPED.sub(r"\1", title))  # the heading is Markdown: break its text, then escape again
     chars = int(layout.type_width / (layout["title"].size * 20))
     lines = [escape_markdown(line) for line in title_lines(plain, chars)]
-    return _styled("Title", "\\\n".join(lines)) + "\n\n" + ooxml.raw_block(ooxml.empty_lines(1))
+    return _styled("Title", "\\\n".join(lines))
+
+
+def body_title(title: str, layout: Layout) -> str:
+    """The title again on the first body page, one empty line below it."""
+    return title_block(title, layout) + "\n\n" + ooxml.raw_block(ooxml.empty_lines(1))
+
+
+def cover_text(page: RenderedPage, text: str, layout: Layout) -> str:
+    """The cover with its title heading set as the title, lines broken as on the first body page."""
+    if not page.headings:
+        return text
+    lines = text.split("\n")
+    lines[page.headings[0].line - 1] = "\n" + title_block(page.headings[0].title, layout) + "\n"
+    return "\n".join(lines)
 
 
 _ESCAPED = re.compile(r"\\(.)")

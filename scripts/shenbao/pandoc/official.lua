@@ -50,6 +50,10 @@ function Div(div)
     if block.t == "Header" then
       table.insert(blocks, styled("Title", block.content))
       table.insert(blocks, empty_lines(4))
+    elseif block.t == "Div" and block.attributes["custom-style"] == "Title" then
+      -- the title as the build set it, its lines broken between words
+      table.insert(blocks, block)
+      table.insert(blocks, empty_lines(4))
     elseif block.t == "Para" or block.t == "Plain" then
       table.insert(blocks, styled("Cover Info", block.content))
     else
@@ -59,15 +63,16 @@ function Div(div)
   return blocks
 end
 
--- Columns without a width would be sized against a fixed page width: give each
--- column what its longest cell needs, and when the table is too narrow for all of
--- them, shorten only the longest ones (a short column such as 指标 never wraps
--- while a long one is wide). Cells are set in the table styles, header centred,
--- not in the body's indented one.
+-- Columns without a width would be sized against a fixed page width. Each column
+-- gets what its longest cell needs; when the table is too narrow for all of them,
+-- columns are narrowed where it costs the fewest extra lines (a 备注 column with
+-- one long note wraps before a 指标 column whose every label is long).
+-- Cells are set in the table styles, header centred, not in the body's indented one.
 local TABLE_TEXT_STYLE = "Table Text"
 local TABLE_HEADER_STYLE = "Table Header"
 local MIN_WIDTH = 3  -- a two-character header still needs room for its cell margins
 local CELL_PADDING = 1  -- the cell's left and right margins, in characters
+local STEP = 0.5  -- narrow by half a character at a time
 local table_chars = 30  -- characters of cell text across the type area; set from the metadata
 
 function Meta(meta)
@@ -93,46 +98,58 @@ local function restyle(cell, style)
   cell.contents = {pandoc.Div(blocks, {["custom-style"] = style})}
 end
 
--- Widths that share the table: everyone gets what it needs while it fits;
--- otherwise the longest columns are cut to one common width.
-local function fit_widths(needs, available)
+-- Lines the whole table takes with these column widths: each row as tall as its tallest cell.
+local function total_lines(rows, widths)
   local total = 0
-  for _, need in ipairs(needs) do total = total + need end
-  if total <= available then return needs end
-  local sorted = {}
-  for i, need in ipairs(needs) do sorted[i] = need end
-  table.sort(sorted)
-  local level, rest, count = 0, available, #sorted
-  for i, need in ipairs(sorted) do
-    local share = rest / (count - i + 1)
-    if need <= share then
-      rest = rest - need
-    else
-      level = share
-      break
+  for _, row in ipairs(rows) do
+    local tallest = 1
+    for i, width in ipairs(row) do
+      tallest = math.max(tallest, math.ceil(width / math.max(1, widths[i] - CELL_PADDING)))
     end
-    level = need
+    total = total + tallest
   end
-  local widths = {}
-  for i, need in ipairs(needs) do widths[i] = math.min(need, level) end
+  return total
+end
+
+local function fit_widths(rows, needs, available)
+  local widths, sum = {}, 0
+  for i, need in ipairs(needs) do widths[i] = need; sum = sum + need end
+  while sum > available do
+    local best, best_cost
+    for i = 1, #widths do
+      if widths[i] - STEP >= MIN_WIDTH then
+        widths[i] = widths[i] - STEP
+        local cost = total_lines(rows, widths)
+        widths[i] = widths[i] + STEP
+        if best == nil or cost < best_cost or (cost == best_cost and widths[i] > widths[best]) then
+          best, best_cost = i, cost
+        end
+      end
+    end
+    if best == nil then break end
+    widths[best] = widths[best] - STEP
+    sum = sum - STEP
+  end
   return widths
 end
 
 function Table(tbl)
-  local needs = {}
+  local needs, rows = {}, {}
   local function measure(row, style)
+    local widths = {}
     for i, cell in ipairs(row.cells) do
-      local width = text_width(pandoc.utils.stringify(cell.contents)) + CELL_PADDING
-      needs[i] = math.max(needs[i] or MIN_WIDTH, width)
+      widths[i] = text_width(pandoc.utils.stringify(cell.contents))
+      needs[i] = math.max(needs[i] or MIN_WIDTH, widths[i] + CELL_PADDING)
       restyle(cell, style)
     end
+    table.insert(rows, widths)
   end
   for _, row in ipairs(tbl.head.rows) do measure(row, TABLE_HEADER_STYLE) end
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do measure(row, TABLE_TEXT_STYLE) end
   end
   for i = 1, #tbl.colspecs do needs[i] = needs[i] or MIN_WIDTH end
-  local widths = fit_widths(needs, table_chars)
+  local widths = fit_widths(rows, needs, table_chars)
   local sum = 0
   for i = 1, #tbl.colspecs do sum = sum + widths[i] end
   for i, spec in ipairs(tbl.colspecs) do

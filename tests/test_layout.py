@@ -130,3 +130,16 @@ def test_a_long_title_is_broken_between_words_into_even_lines():
     assert not any(
         line.startswith("）") for line in title_lines("关于申报自治区计划生育优质服务先进（县）市的申报材料", 12)
     )
+
+
+def test_an_error_is_located_in_the_configuration_file():
+    config = (
+        "site_name: x\nextra:\n  layout:\n    overrides:\n      正文:\n        size: 三三号\n      表格: {字号: 七号}\n"
+    )
+    for settings, line in (
+        ({"overrides": {"正文": {"size": "三三号"}}}, 6),
+        ({"overrides": {"表格": {"字号": "七号"}}}, 7),
+    ):
+        with pytest.raises(LayoutError) as caught:
+            resolve_layout(settings)
+        assert layout.setting_line(config, caught.value) == line

@@ -122,6 +122,26 @@ class LayoutError(ValueError):
         return f"layout.{self.key}: {self.message}{hint}" if self.key else f"layout: {self.message}{hint}"
 
 
+def setting_line(config_text: str, error: LayoutError) -> int:
+    """The line of the configuration file where the setting an error names is written (0 if not found).
+
+    Each part of the key path is looked for from the line of the part before it,
+    in block style (``size: 三号``) and in flow style (``{size: 三号}``) alike.
+    """
+    names = {**SETTINGS, **ELEMENTS, **FIELDS, **MARGINS, **PAGE_FIELDS}
+    aliases = names | {alias: key for key, alias in names.items()}  # a key may be written in either language
+    lines = config_text.split("\n")
+    found, start = 0, 0
+    for part in ["layout", *error.key.split(".")] if error.key else ["layout"]:
+        spellings = "|".join(re.escape(name) for name in (part, aliases.get(part, part)))
+        pattern = re.compile(rf"(^|[\s{{,\"'])({spellings})[\"']?\s*:")
+        index = next((i for i in range(start, len(lines)) if pattern.search(lines[i])), None)
+        if index is None:
+            break
+        found, start = index + 1, index
+    return found
+
+
 @dataclass(frozen=True)
 class LineSpacing:
     """Either a fixed line height in points or a multiple of single spacing."""

@@ -54,7 +54,8 @@ def on_config(config):
     try:  # the unit's layout (extra: layout: …), for the DOCX and the site's print style
         _state["layout"] = layout.resolve_layout(config.extra.get("layout"))
     except layout.LayoutError as error:
-        raise PluginError(f"{Path(config.config_file_path).name}: extra.{error}") from None
+        line = layout.setting_line(Path(config.config_file_path).read_text(encoding="utf-8"), error)
+        raise PluginError(f"{Path(config.config_file_path).name}:{line}: extra.{error}") from None
 
 
 def on_files(files: Files, config):

@@ -150,7 +150,7 @@ def assemble(
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments(), layout))
         if page.attachment:
-            parts.append(attachment_start(page, text, anchors))
+            parts.append(attachment_start(page, text, anchors, layout))
             continue
         if page.is_cover:
             parts.append(f"::: cover\n{cover_text(page, text, layout)}\n:::")
@@ -172,12 +172,12 @@ def _styled(style: str, text: str, identifier: str = "") -> str:
     return f'::: {{{anchor}custom-style="{style}"}}\n{text}\n:::'
 
 
-def title_block(title: str, layout: Layout) -> str:
-    """The title in the Title style, its lines broken between words (GB/T 9704 §7.3.1)."""
+def title_block(title: str, layout: Layout, style: str = "Title", identifier: str = "") -> str:
+    """A title, its lines broken between words (GB/T 9704 §7.3.1)."""
     plain = html.unescape(_ESCAPED.sub(r"\1", title))  # the heading is Markdown: break its text, then escape again
     chars = int(layout.type_width / (layout["title"].size * 20))
     lines = [escape_markdown(line) for line in title_lines(plain, chars)]
-    return _styled("Title", "\\\n".join(lines))
+    return _styled(style, "\\\n".join(lines), identifier)
 
 
 def body_title(title: str, layout: Layout) -> str:
@@ -213,13 +213,16 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
     return "\n\n".join(lines)
 
 
-def attachment_start(page: RenderedPage, text: str, anchors: Anchors) -> str:
-    """A new page: 附件N on the first line in 黑体, the title centred on the third."""
+def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT) -> str:
+    """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
     if first is not None:
         body = [line for number, line in enumerate(body, start=1) if number != first.line]
-    title = _styled("Attachment Title", first.title, anchors.of(page.src_uri, first.id)) if first else ""
+    title = ""
+    if first is not None:
+        anchor = anchors.of(page.src_uri, first.id)
+        title = title_block(first.title, layout, "Attachment Title", anchor) + ooxml.raw_block(ooxml.empty_lines(1))
     label = _styled("Attachment Label", f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 

@@ -44,17 +44,29 @@ def element_rules(element: Element) -> str:
     )
 
 
+def page_number_rules(page_number: Element) -> list[str]:
+    """``— 1 —`` in the page's bottom margin: on the outer side (odd right, even left) or where the layout says."""
+    box = (
+        f'content: "— " counter(page) " —"; font-family: {font_family(page_number)}; font-size: {page_number.size:g}pt;'
+    )
+    if page_number.align == "outside":
+        return [
+            f"@page :right {{ @bottom-right {{ {box} padding-right: 1em; }} }}",
+            f"@page :left {{ @bottom-left {{ {box} padding-left: 1em; }} }}",
+        ]
+    side = {"left": "left", "right": "right"}.get(page_number.align, "center")
+    return [f"@page {{ @bottom-{side} {{ {box} }} }}"]
+
+
 def print_css(layout: Layout) -> str:
     margins = layout.margins
-    page_number = layout["page_number"]
     lines = [
         f"/* Generated from the {layout.preset} layout; edit the layout settings, not this file. */",
         "@page {",
         "  size: A4;",
         f"  margin: {margins.top:g}mm {margins.right:g}mm {margins.bottom:g}mm {margins.left:g}mm;",
-        f'  @bottom-center {{ content: "— " counter(page) " —"; font-family: {font_family(page_number)};'
-        f" font-size: {page_number.size:g}pt; }}",
         "}",
+        *page_number_rules(layout["page_number"]),
         "@media print {",
     ]
     for name, selectors in SELECTORS.items():

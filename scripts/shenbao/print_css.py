@@ -16,8 +16,8 @@ SELECTORS = {
     "heading2": ["h2"],
     "heading3": ["h3"],
     "heading4": ["h4"],
-    "table_header": ["th"],
-    "table_cell": ["td", "td p"],
+    "table_header": ["table:not([class]) th"],  # as specific as the theme's own table rules
+    "table_cell": ["table:not([class]) td", "table:not([class]) td p"],
     "caption": [".caption", ".chart-missing"],
     "footnote": [".footnote", ".footnote p"],
 }
@@ -30,16 +30,22 @@ def font_family(element: Element) -> str:
     return ", ".join(f'"{name}"' for name in dict.fromkeys(n for n in names if n)) + ", serif"
 
 
-def element_rules(element: Element) -> str:
+# A header row is centred whatever its column's alignment, which the site writes
+# on each cell itself; body cells keep their column's alignment (numbers right).
+FORCED_ALIGN = {"table_header"}
+
+
+def element_rules(element: Element, force_align: bool = False) -> str:
     return "; ".join(
         [
             f"font-family: {font_family(element)}",
             f"font-size: {element.size:g}pt",
             f"font-weight: {700 if element.bold else 400}",
-            f"text-align: {_ALIGN[element.align]}",
+            f"text-align: {_ALIGN[element.align]}" + (" !important" if force_align else ""),
             f"text-indent: {element.indent:g}em",
             f"line-height: {element.line_spacing.css(element.size)}",
             f"margin: {element.space_before:g}pt 0 {element.space_after:g}pt 0",
+            "color: #000",  # GB/T 9704 §5.2.4: black throughout
         ]
     )
 
@@ -71,7 +77,7 @@ def print_css(layout: Layout) -> str:
     ]
     for name, selectors in SELECTORS.items():
         chosen = ", ".join(f".md-typeset {selector}" for selector in selectors)
-        lines.append(f"  {chosen} {{ {element_rules(layout[name])}; }}")
+        lines.append(f"  {chosen} {{ {element_rules(layout[name], name in FORCED_ALIGN)}; }}")
     lines.append("  .md-typeset .headerlink { display: none; }")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -97,8 +97,8 @@ def run_properties(look: TextStyle) -> etree._Element:
     rpr.append(_el("w:b", val=int(look.bold)))
     rpr.append(_el("w:bCs", val=int(look.bold)))
     rpr.append(_el("w:color", val="000000"))
-    if look.spacing:
-        rpr.append(_el("w:spacing", val=look.spacing))
+    # always written: a style without it would take the body's condensing from the defaults
+    rpr.append(_el("w:spacing", val=look.spacing))
     rpr.append(_el("w:sz", val=round(look.size * 2)))
     rpr.append(_el("w:szCs", val=round(look.size * 2)))
     return rpr

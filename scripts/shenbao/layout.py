@@ -155,8 +155,9 @@ class LineSpacing:
             return pt(self.exact), "exact"
         return round(240 * (self.multiple or 1)), "auto"
 
-    def css(self, size: float) -> str:
-        return f"{self.exact:g}pt" if self.exact else f"{(self.multiple or 1) * 1.3:.3g}"  # CJK fonts: single ≈ 1.3 em
+    def css(self) -> str:
+        # a single line of a CJK font is about 1.3 em, in Word as in the browser
+        return f"{self.exact:g}pt" if self.exact else f"{(self.multiple or 1) * 1.3:.3g}"
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,8 @@ def parse_length_mm(value: object, key: str) -> float:
 
 
 def _parse_space(value: object, key: str, line_pt: float) -> float:
-    number, unit = _number(value, key, {"": 1, "pt": 1, "磅": 1, "行": line_pt}, "写磅值如 6，或行数如 0.5行")
+    """Space before or after a paragraph in points, from ``6``, ``"6pt"`` or ``"0.5行"`` (of the body's line)."""
+    number, _ = _number(value, key, {"": 1, "pt": 1, "磅": 1, "行": line_pt}, "写磅值如 6，或行数如 0.5行")
     return number
 
 
@@ -465,7 +467,9 @@ def resolve_layout(settings: Mapping | None = None) -> Layout:
         if name != "body":
             fields = parse_element(name, overrides.get(name), f"overrides.{name}", line_pt)
             elements[name] = _inherit(Element(**fields), body)
-    return replace(layout, elements=elements, lines_per_page=layout.lines_per_page if body.line_spacing.exact else None)
+    # the page's grid is as many of the body's fixed lines as fill the type area; none for multiples of a line
+    grid = layout.type_height // pt(body.line_spacing.exact) if body.line_spacing.exact else None
+    return replace(layout, elements=elements, lines_per_page=grid)
 
 
 def _complete_body(body: Element, layout: Layout) -> Element:

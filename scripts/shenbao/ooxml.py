@@ -31,7 +31,7 @@ def section_geometry(page: Layout = DEFAULT) -> str:
     """
     margins = {side: layout.mm(getattr(page.margins, side)) for side in ("top", "right", "bottom", "left")}
     if page.lines_per_page:
-        grid = f'<w:docGrid w:type="lines" w:linePitch="{page.type_height // page.lines_per_page}"/>'
+        grid = f'<w:docGrid w:type="lines" w:linePitch="{page["body"].line_spacing.word()[0]}"/>'
     else:
         grid = '<w:docGrid w:linePitch="312"/>'
     return (

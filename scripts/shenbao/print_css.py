@@ -43,7 +43,7 @@ def element_rules(element: Element, force_align: bool = False) -> str:
             f"font-weight: {700 if element.bold else 400}",
             f"text-align: {_ALIGN[element.align]}" + (" !important" if force_align else ""),
             f"text-indent: {element.indent:g}em",
-            f"line-height: {element.line_spacing.css(element.size)}",
+            f"line-height: {element.line_spacing.css()}",
             f"margin: {element.space_before:g}pt 0 {element.space_after:g}pt 0",
             "color: #000",  # GB/T 9704 §5.2.4: black throughout
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+import yaml
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +79,17 @@ def make_project(where: Path, fixture: str | None = None, source: Path | None = 
         re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
     )
     origin = source or FIXTURES / fixture
+    layout = origin / "layout.yml"
+    if layout.exists():  # a fixture's own layout settings, as a unit writes them for the plugin
+        settings = json.dumps(yaml.safe_load(layout.read_text(encoding="utf-8")), ensure_ascii=False)
+        text = re.sub(
+            r"^  - shenbao\b.*$",
+            f"  - shenbao:\n      layout: {settings}",
+            config.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.M,
+        )
+        config.write_text(text, encoding="utf-8")
     for part in ("docs", "data"):
         if (origin / part).exists():
             shutil.copytree(origin / part, project / part, dirs_exist_ok=True)

@@ -251,7 +251,9 @@ def test_tables_span_the_type_area_with_borders_and_unindented_cells(final, fina
     assert table.find("w:tr/w:trPr/w:tblHeader", NS) is not None
     cells = [paragraph_text(tc) for tc in table.iter(W + "tc")]
     assert cells == ["指标", "数值", "出生人数", "1271人", "宣传经费", "100余万元"]
-    assert {wval(p, "w:pPr/w:pStyle") for p in table.iter(W + "p")} == {"TableText"}
+    header, *rows = table.findall("w:tr", NS)
+    assert {wval(p, "w:pPr/w:pStyle") for p in header.iter(W + "p")} == {"TableHeader"}
+    assert {wval(p, "w:pPr/w:pStyle") for row in rows for p in row.iter(W + "p")} == {"TableText"}
     cell_style = style_of(docx_part(final, "word/styles.xml"), "TableText")
     assert wval(cell_style, "w:pPr/w:ind", "firstLine") == "0"
     assert wval(cell_style, "w:rPr/w:sz") == "28", "table text is set smaller than the body"

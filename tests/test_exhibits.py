@@ -122,9 +122,9 @@ def test_references_and_captions_agree_on_site_and_in_docx(complete):
     captions = {
         paragraph_text(p): wval(p, "w:pPr/w:pStyle")
         for p in paragraphs
-        if wval(p, "w:pPr/w:pStyle") in ("TableCaption", "ImageCaption")
+        if wval(p, "w:pPr/w:pStyle") in ("Caption", "TableCaption", "ImageCaption")
     }
-    assert captions == {"表1　主要指标": "TableCaption", "图1　宣传经费": "ImageCaption"}
+    assert captions == {"表1　主要指标": "Caption", "图1　宣传经费": "Caption"}, "表题 and 图题 share one style"
     caption = next(p for p in paragraphs if paragraph_text(p) == "表1　主要指标")
     assert caption.getnext().tag == W + "tbl", "a table's caption stands right above it"
     figure = next(p for p in paragraphs if paragraph_text(p) == "图1　宣传经费").getprevious()
@@ -135,8 +135,11 @@ def test_attachments_start_new_pages_with_label_and_centred_title(complete):
     body = docx_part(complete.docx(), "word/document.xml").find("w:body", NS)
     paragraphs = body.findall("w:p", NS)
     styled = [(wval(p, "w:pPr/w:pStyle"), paragraph_text(p)) for p in paragraphs]
-    assert ("AttachmentNote", "附件：1. 数据统计表") in styled
-    assert ("AttachmentNoteItem", "2. 工作图片目录") in styled
+    # a tab after the number reaches the hanging indent, where every name starts
+    assert ("AttachmentNote", "附件：1.数据统计表") in styled
+    assert ("AttachmentNoteItem", "2.工作图片目录") in styled
+    note = paragraphs[styled.index(("AttachmentNote", "附件：1.数据统计表"))]
+    assert note.find("w:r/w:tab", NS) is not None
     for number, title in ((1, "数据统计表"), (2, "工作图片目录")):
         index = styled.index(("AttachmentLabel", f"附件{number}"))
         assert paragraph_text(paragraphs[index + 1]) == ""

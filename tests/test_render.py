@@ -56,7 +56,9 @@ def test_a_full_body_page_holds_22_lines(draft_pdf):
     attachment = next(i for i, page in enumerate(pages) if "附件1健身站点星级评定标准" in page)
     full_pages = counts[first_text_page : attachment - 1]
     assert len(full_pages) >= 3
-    assert all(count == layout.LINES_PER_PAGE for count in full_pages), counts
+    # a page may end a few lines early: a heading goes over with two lines of its text, no line is left alone
+    assert max(full_pages) == layout.LINES_PER_PAGE, counts
+    assert all(layout.LINES_PER_PAGE - 3 <= count <= layout.LINES_PER_PAGE for count in full_pages), counts
 
 
 def test_official_fonts_are_rendered_with_their_free_stand_ins(draft_pdf):

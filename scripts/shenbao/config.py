@@ -28,6 +28,8 @@ class ShenbaoConfig(base.Config):
     exhibits = c.Type(str, default="data/exhibits.yml")
     output_dir = c.Type(str, default="dist")
     """Where ``shenbao build`` puts the DOCX (the site keeps a copy under downloads/)."""
+    layout = c.Type(dict, default={})
+    """The DOCX's and the print style's layout: a preset (公文, 报告) and overrides per element; see layout.py."""
     since = c.Optional(c.Type(str))
     """A git revision: the site gets a page of what changed since it (``shenbao build --since``)."""
     docx_name = c.Optional(c.Type(str))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import os
 import re
 import tempfile
@@ -21,10 +22,13 @@ import pypandoc
 from lxml import etree
 
 from shenbao import anchors as source_anchors
-from shenbao import layout, ooxml, render
+from shenbao import ooxml, render, typeset
 from shenbao.document import Document, RenderedPage, resolve_path
+from shenbao.figures import escape_markdown
+from shenbao.layout import DEFAULT, Layout
 from shenbao.numbering import Heading
 from shenbao.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
+from shenbao.titles import title_lines
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
@@ -124,7 +128,11 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
 
 
 def assemble(
-    document: Document, draft: bool, page_numbers: dict[str, int] | None = None, docs_dir: Path | None = None
+    document: Document,
+    draft: bool,
+    page_numbers: dict[str, int] | None = None,
+    layout: Layout = DEFAULT,
+    docs_dir: Path | None = None,
 ) -> str:
     """The whole application as one pandoc Markdown text: cover, 目录, body.
 
@@ -132,25 +140,28 @@ def assemble(
     """
     pages = document.docx_pages()
     anchors = Anchors(pages)
+    cover = next((page for page in pages if page.is_cover and page.headings), None)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
         if docs_dir is not None:
             text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
         if page.attachment == 1:
-            parts.append(attachment_note(document.attachments()))
+            parts.append(attachment_note(document.attachments(), layout))
         if page.attachment:
-            parts.append(attachment_start(page, text, anchors))
+            parts.append(attachment_start(page, text, anchors, layout))
             continue
         if page.is_cover:
-            parts.append(f"::: cover\n{text}\n:::")
+            parts.append(f"::: cover\n{cover_text(page, text, layout)}\n:::")
             if draft:
                 parts.append(f'::: {{custom-style="Cover Note"}}\n{DRAFT_NOTE}\n:::')
             continue
         if index == 0 or pages[index - 1].is_cover:
-            contents = ooxml.toc(docx_headings(document, anchors), page_numbers)
-            front = ooxml.page_break() + contents + ooxml.front_matter_section_end()
+            contents = ooxml.toc(docx_headings(document, anchors), page_numbers, layout)
+            front = ooxml.page_break() + contents + ooxml.front_matter_section_end(layout)
             parts.append(ooxml.raw_block(front))
+            if cover is not None:
+                parts.append(body_title(cover.title, layout))
         parts.append(text)
     return "\n\n".join(parts) + "\n"
 
@@ -160,11 +171,42 @@ def _styled(style: str, text: str, identifier: str = "") -> str:
     return f'::: {{{anchor}custom-style="{style}"}}\n{text}\n:::'
 
 
-def attachment_note(attachments: list[RenderedPage]) -> str:
-    """``附件：1. ×××`` after one empty line, later names aligned under the first (GB/T 9704 §7.3.4)."""
+def title_block(title: str, layout: Layout, style: str = "Title", identifier: str = "", lead: str = "") -> str:
+    """A title, its lines broken between words (GB/T 9704 §7.3.1); ``lead`` goes before it (a source anchor)."""
+    plain = html.unescape(_ESCAPED.sub(r"\1", title))  # the heading is Markdown: break its text, then escape again
+    chars = int(layout.type_width / (layout["title"].size * 20))
+    lines = [escape_markdown(line) for line in title_lines(plain, chars)]
+    return _styled(style, lead + "\\\n".join(lines), identifier)
+
+
+def body_title(title: str, layout: Layout) -> str:
+    """The title again on the first body page, one empty line below it."""
+    return title_block(title, layout) + "\n\n" + ooxml.raw_block(ooxml.empty_lines(1))
+
+
+def cover_text(page: RenderedPage, text: str, layout: Layout) -> str:
+    """The cover with its title heading set as the title, lines broken as on the first body page."""
+    if not page.headings:
+        return text
+    lines = text.split("\n")
+    where = page.headings[0].line - 1
+    lead = source_anchors.carried(lines[where])
+    lines[where] = "\n" + title_block(page.headings[0].title, layout, lead=lead) + "\n"
+    return "\n".join(lines)
+
+
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -> str:
+    """``附件：1. ×××`` after one empty line, every name, wrapped lines too, under the first (GB/T 9704 §7.3.4).
+
+    A tab after the number reaches the hanging indent, where the names start.
+    """
     lines = [ooxml.raw_block(ooxml.empty_lines(1))]
+    tab = f"`{ooxml.tab()}`{{=openxml}}"
     for number, page in enumerate(attachments, start=1):
-        item = f"{number}\\. {page.title}"  # escaped: "2. …" on its own would become a list
+        item = f"{number}\\.{tab}{page.title}"  # escaped: "2. …" on its own would become a list
         if number == 1:
             lines.append(_styled("Attachment Note", f"附件：{item}"))
         else:
@@ -172,22 +214,29 @@ def attachment_note(attachments: list[RenderedPage]) -> str:
     return "\n\n".join(lines)
 
 
-def attachment_start(page: RenderedPage, text: str, anchors: Anchors) -> str:
-    """A new page: 附件N on the first line in 黑体, the title centred on the third."""
+def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT) -> str:
+    """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
     carried = ""  # the heading line's source anchor, if any, goes with its title
     if first is not None:
         carried = source_anchors.carried(body[first.line - 1])
         body = [line for number, line in enumerate(body, start=1) if number != first.line]
-    title = _styled("Attachment Title", carried + first.title, anchors.of(page.src_uri, first.id)) if first else ""
+    title = ""
+    if first is not None:
+        anchor = anchors.of(page.src_uri, first.id)
+        title = title_block(first.title, layout, "Attachment Title", anchor, lead=carried)
+        title += ooxml.raw_block(ooxml.empty_lines(1))
     label = _styled("Attachment Label", f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
 
-def pandoc_args(reference_doc: Path, resource_path: Path) -> list[str]:
+def pandoc_args(reference_doc: Path, resource_path: Path, layout: Layout = DEFAULT) -> list[str]:
     """Everything pandoc is told besides its input and output."""
+    cell = layout["table_cell"].size * 20
     return [
+        # how many characters of cell text a table's full width holds: the filter sizes columns by it
+        f"--metadata=shenbao-table-chars:{layout.type_width / cell:.1f}",
         f"--reference-doc={reference_doc}",
         f"--lua-filter={FILTER}",
         f"--resource-path={resource_path}",
@@ -203,28 +252,32 @@ REFERENCE_SOURCES = ("layout.py", "ooxml.py", "reference_docx.py")  # the refere
 
 
 @functools.cache
-def _reference_file(draft: bool) -> Path:
-    """The generated reference document, made again only when its code or pandoc changes."""
+def _code_key() -> str:
     code = "".join((Path(__file__).parent / name).read_text(encoding="utf-8") for name in REFERENCE_SOURCES)
-    key = hashlib.sha256(f"{code}{pypandoc.get_pandoc_version()}{draft}".encode()).hexdigest()[:16]
+    return f"{code}{pypandoc.get_pandoc_version()}"
+
+
+def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
+    """The generated reference document, made again only when its code, the layout or pandoc changes."""
+    key = hashlib.sha256(f"{_code_key()}{draft}{layout!r}".encode()).hexdigest()[:16]
     path = REFERENCE_CACHE / f"reference-{'draft' if draft else 'final'}-{key}.docx"
     if not path.exists():
         from shenbao import reference_docx  # python-docx is needed only to make a new one
 
         REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(reference_docx.build_reference(draft))
+        partial.write_bytes(reference_docx.build_reference(draft, layout))
         os.replace(partial, path)
     return path
 
 
-def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) -> None:
+def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path, layout: Layout = DEFAULT) -> None:
     pypandoc.convert_text(
         markdown,
         to="docx",
         format="markdown",
         outputfile=str(output),
-        extra_args=pandoc_args(_reference_file(draft), resource_path),
+        extra_args=pandoc_args(_reference_file(draft, layout), resource_path, layout),
     )
 
 
@@ -232,28 +285,6 @@ _CORE_NAMESPACES = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
-
-
-_GRID = re.compile(rb"<w:tblGrid>(.*?)</w:tblGrid>", re.S)
-_GRID_COLUMN = re.compile(rb'<w:gridCol w:w="(\d+)"\s*/>')
-
-
-def fit_tables(document_xml: bytes) -> bytes:
-    """Spread every table's columns over the type area.
-
-    Pandoc sizes the column grid against its own default text width; Word lays
-    out a fixed table by that grid, so the grid is scaled to the real width.
-    Pandoc writes the grid in one fixed form, so it is rewritten in place rather
-    than by parsing a document that may run to many megabytes.
-    """
-
-    def scale(grid: re.Match) -> bytes:
-        widths = [int(w) for w in _GRID_COLUMN.findall(grid.group(1))]
-        total = sum(widths) or 1
-        columns = b"".join(b'<w:gridCol w:w="%d"/>' % (w * layout.TYPE_WIDTH // total) for w in widths)
-        return b"<w:tblGrid>" + columns + b"</w:tblGrid>"
-
-    return _GRID.sub(scale, document_xml)
 
 
 def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
@@ -270,8 +301,8 @@ def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
         element.text = value
 
 
-def finish_docx(path: Path, info: DocxInfo) -> None:
-    """What pandoc cannot be told: table grids and the file's properties.
+def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
+    """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties.
 
     The package is rewritten part by part (zlib and lxml do the work), which
     keeps this off the interpreter while MkDocs writes the site beside it.
@@ -282,7 +313,10 @@ def finish_docx(path: Path, info: DocxInfo) -> None:
         set_core_properties(root, info)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
-    edits = {"word/document.xml": fit_tables, "docProps/core.xml": core}
+    def body(data: bytes) -> bytes:
+        return typeset.typeset_document(data, layout)
+
+    edits = {"word/document.xml": body, "docProps/core.xml": core}
     rewritten = path.with_name(path.name + ".props")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -299,13 +333,15 @@ def write_docx(
     info: DocxInfo,
     page_numbers: dict[str, int] | None = None,
     current: Callable[[], bool] = lambda: True,
+    layout: Layout = DEFAULT,
 ) -> Path:
     """Write the DOCX next to ``output`` and move it into place when complete (and still ``current``)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.part")
     try:
-        run_pandoc(assemble(document, draft, page_numbers, resource_path), partial, draft, resource_path)
-        finish_docx(partial, info)
+        markdown = assemble(document, draft, page_numbers, layout, docs_dir=resource_path)
+        run_pandoc(markdown, partial, draft, resource_path, layout)
+        finish_docx(partial, info, layout)
         sources = [f"{resource_path.name}/{page.src_uri}" for page in document.docx_pages()]
         source_anchors.store(partial, sources)
         if current():
@@ -323,6 +359,7 @@ def export(
     info: DocxInfo,
     preview: Path | None = None,
     current: Callable[[], bool] = lambda: True,
+    layout: Layout = DEFAULT,
 ) -> Path:
     """The draft in one pandoc run; the final file with its 目录 page numbers filled in.
 
@@ -334,12 +371,12 @@ def export(
     """
     if final:
         with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
-            trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info)
+            trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info, layout=layout)
             pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
         numbers = render.heading_pages(docx_headings(document, Anchors(document.docx_pages())), pages)
-        write_docx(document, output, False, resource_path, info, page_numbers=numbers, current=current)
+        write_docx(document, output, False, resource_path, info, page_numbers=numbers, current=current, layout=layout)
     else:
-        write_docx(document, output, True, resource_path, info, current=current)
+        write_docx(document, output, True, resource_path, info, current=current, layout=layout)
     if preview is not None and current():
         render.docx_to_pdf(output, preview.parent)
     return output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from shenbao.figures import Figure, FigureBook, escape_markdown, format_number
+from shenbao.figures import Figure, FigureBook, escape_markdown
 from shenbao.markers import placeholder
 
 TABLE, CHART = "表", "图"
@@ -119,9 +119,12 @@ def value_cell(figure: Figure) -> str:
     """A table cell: the value without its unit (the unit has a column), or a placeholder."""
     if not figure.known:
         return placeholder(figure.label, figure.name)
-    if figure.is_number:
-        return escape_markdown(f"{format_number(figure.value)}{figure.approx}")
-    return escape_markdown(str(figure.value))
+    return escape_markdown(figure.parts()[0])
+
+
+def unit_cell(figure: Figure) -> str:
+    """The unit column: what is left of the unit once 概数词 and 万/亿 have found their place."""
+    return escape_markdown(figure.parts()[1] if figure.known else figure.unit)
 
 
 def caption(kind_class: str, number: str, title: str) -> str:
@@ -140,9 +143,7 @@ def table_markdown(spec: TableSpec, book: FigureBook, number: str) -> str:
     for name in spec.rows:
         figure = book.get_figure(name)
         note = escape_markdown(spec.notes.get(name, ""))
-        lines.append(
-            f"| {escape_markdown(figure.label)} | {value_cell(figure)} | {escape_markdown(figure.unit)} | {note} |"
-        )
+        lines.append(f"| {escape_markdown(figure.label)} | {value_cell(figure)} | {unit_cell(figure)} | {note} |")
     return "\n".join(lines) + "\n"
 
 

@@ -85,12 +85,16 @@ class Figure:
         return isinstance(self.value, (int, float))
 
     def as_text(self) -> str:
-        """The figure as a reader sees it, e.g. ``1271人``, ``100余万元``, ``99.76%``."""
+        """The figure as a reader sees it, e.g. ``1271人``, ``100余万元``, ``1.2万多人``, ``约60%``."""
+        return "".join(self.parts())
+
+    def parts(self) -> tuple[str, str]:
+        """The value and the unit as a table shows them in two columns: ``1.2万多`` and ``人``."""
         if not self.known:
             raise ValueError(f"{self.name} has no value")
-        if self.is_number:
-            return f"{format_number(self.value)}{self.approx}{self.unit}"
-        return f"{self.value}{self.unit}"
+        if not self.is_number:
+            return str(self.value), self.unit
+        return place_approx(format_number(self.value), self.approx, self.unit)
 
     def as_markdown(self) -> str:
         """Markdown for a page: the escaped text, or a visible placeholder."""
@@ -121,6 +125,23 @@ def format_number(value: Number) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return format(Decimal(repr(value)), "f")
+
+
+# 概数词: 近/约 stand before the number; 余/多 after it, or after 万/亿 when the
+# number does not end in a round 0 (100余万元, but 1.2万多人 and 3万多人, never 3多万人).
+APPROX_BEFORE = ("近", "约")
+APPROX_AFTER = ("余", "多")
+MAGNITUDES = "十百千万亿"
+
+
+def place_approx(number: str, approx: str, unit: str) -> tuple[str, str]:
+    """Put a 概数词 where Chinese puts it; returns the value part and the unit part."""
+    if approx in APPROX_BEFORE:
+        return f"{approx}{number}", unit
+    magnitude = len(unit) - len(unit.lstrip(MAGNITUDES))
+    if approx and magnitude and not (number.endswith("0") and "." not in number):
+        return f"{number}{unit[:magnitude]}{approx}", unit[magnitude:]
+    return f"{number}{approx}", unit
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")

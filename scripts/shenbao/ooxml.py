@@ -8,6 +8,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from shenbao import layout
+from shenbao.layout import DEFAULT, Layout
 from shenbao.numbering import Heading
 
 TOC_INSTRUCTION = f'TOC \\o "1-{layout.TOC_LEVELS}" \\h \\z \\u'
@@ -22,26 +23,36 @@ def page_break() -> str:
     return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
-def section_geometry() -> str:
-    """Page size and margins, shared by the reference document and the cover's section break."""
+def section_geometry(page: Layout = DEFAULT) -> str:
+    """Page size, margins and grid, shared by the reference document and the cover's section break.
+
+    A 公文 page declares its grid of 22 lines, as Word's page setup shows it; the
+    body's fixed line already fills the type area with exactly those lines.
+    """
+    margins = {side: layout.mm(getattr(page.margins, side)) for side in ("top", "right", "bottom", "left")}
+    if page.lines_per_page:
+        grid = f'<w:docGrid w:type="lines" w:linePitch="{page["body"].line_spacing.word()[0]}"/>'
+    else:
+        grid = '<w:docGrid w:linePitch="312"/>'
     return (
         f'<w:pgSz w:w="{layout.PAGE_WIDTH}" w:h="{layout.PAGE_HEIGHT}"/>'
-        f'<w:pgMar w:top="{layout.MARGIN_TOP}" w:right="{layout.MARGIN_RIGHT}" w:bottom="{layout.MARGIN_BOTTOM}"'
-        f' w:left="{layout.MARGIN_LEFT}" w:header="{layout.HEADER_DISTANCE}" w:footer="{layout.FOOTER_DISTANCE}"'
-        ' w:gutter="0"/>'
+        f'<w:pgMar w:top="{margins["top"]}" w:right="{margins["right"]}" w:bottom="{margins["bottom"]}"'
+        f' w:left="{margins["left"]}" w:header="{layout.HEADER_DISTANCE}" w:footer="{page.footer_distance}"'
+        ' w:gutter="0"/>' + grid
     )
 
 
-def front_matter_section_end() -> str:
+def front_matter_section_end(page: Layout = DEFAULT) -> str:
     """End the cover-and-目录 section: same page, no header or footer, so no page number.
 
     The body's section, taken from the reference document, then restarts at page 1.
     """
-    return f'<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/>{section_geometry()}</w:sectPr></w:pPr></w:p>'
+    return f'<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/>{section_geometry(page)}</w:sectPr></w:pPr></w:p>'
 
 
 def _run(text: str) -> str:
-    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    # the east-Asian hint: Word sets “ ” and other shared characters in the Chinese font
+    return f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
 def _field_char(kind: str, dirty: bool = False) -> str:
@@ -49,7 +60,7 @@ def _field_char(kind: str, dirty: bool = False) -> str:
     return f'<w:r><w:fldChar w:fldCharType="{kind}"{flag}/></w:r>'
 
 
-def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None) -> str:
+def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None, page: Layout = DEFAULT) -> str:
     """The 目录 as a Word TOC field whose shown result is already filled in.
 
     With page numbers (the final build) it reads right in WPS and LibreOffice as
@@ -58,15 +69,15 @@ def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None) -> 
     """
     entries = [h for h in headings if h.number and h.level <= layout.TOC_LEVELS]
     paragraphs = [f'<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr>{_run(TOC_TITLE)}</w:p>']
-    tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{layout.TYPE_WIDTH}"/></w:tabs>'
+    tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{page.type_width}"/></w:tabs>'
     field_start = (
         _field_char("begin", dirty=page_numbers is None)
         + f'<w:r><w:instrText xml:space="preserve"> {TOC_INSTRUCTION} </w:instrText></w:r>'
         + _field_char("separate")
     )
     for index, heading in enumerate(entries):
-        page = "" if page_numbers is None else str(page_numbers.get(heading.id, ""))
-        shown = f"{_run(heading.text)}<w:r><w:tab/></w:r>{_run(page)}"
+        number = "" if page_numbers is None else str(page_numbers.get(heading.id, ""))
+        shown = f"{_run(heading.text)}<w:r><w:tab/></w:r>{_run(number)}"
         link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">{shown}</w:hyperlink>'
         start = field_start if index == 0 else ""
         paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{heading.level}"/>{tab}</w:pPr>{start}{link}</w:p>')
@@ -78,3 +89,8 @@ def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None) -> 
 
 def empty_lines(count: int) -> str:
     return "<w:p/>" * count
+
+
+def tab() -> str:
+    """A tab inside a paragraph: Markdown would turn a typed one into spaces."""
+    return "<w:r><w:tab/></w:r>"

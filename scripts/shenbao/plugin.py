@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import changes_page, charts, docx_export, review
+from shenbao import changes_page, charts, docx_export, layout, print_css, review
 from shenbao.config import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, SPECIAL_NAMES, TITLE
@@ -31,6 +31,7 @@ from shenbao.project import Project, ProjectError
 from shenbao.revision import build_revision, page_dates
 
 DOWNLOADS = "downloads"
+PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
 # not below "mkdocs": strict mode would turn this advice into a failed build
 log = logging.getLogger("shenbao")
 THEME_DIR = resources.files("shenbao") / "theme"  # the footer stamp, the banner, markers' and print styles
@@ -42,6 +43,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     def __init__(self):
         self.project: Project | None = None
         self.document: Document | None = None
+        self.layout: layout.Layout | None = None
         self.serving = False
         self._executor: ThreadPoolExecutor | None = None
         self._export: Future | None = None
@@ -73,6 +75,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         except ProjectError as error:
             raise PluginError(str(error)) from None
         self.document = Document()
+        self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
         for name, purpose in SPECIAL_NAMES.items():
             if name not in self.project.figures:
@@ -99,6 +102,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def on_files(self, files: Files, config):
         files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
+        files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
         if self.config.since:
             files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
         self._add_charts(files, config)
@@ -195,6 +199,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             info,
             preview,
             current,
+            self.layout,
         )
 
     def _cancel_export(self) -> None:
@@ -203,6 +208,15 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         if self._export is not None:
             self._export.cancel()
             self._export = None
+
+
+def _resolve_layout(settings: dict, config_file: Path) -> layout.Layout:
+    """The unit's layout, or the writer's mistake in it at its line of mkdocs.yml."""
+    try:
+        return layout.resolve_layout(settings)
+    except layout.LayoutError as error:
+        line = layout.setting_line(config_file.read_text(encoding="utf-8"), error)
+        raise PluginError(f"{config_file.name}:{line}: plugins.shenbao.{error}") from None
 
 
 def _require_macros(config) -> None:

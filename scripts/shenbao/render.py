@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from shenbao.numbering import Heading
@@ -61,11 +62,35 @@ def _require(program: str) -> str:
     return path
 
 
+# LibreOffice (7.4) reads w:overflowPunct the wrong way round: it hangs punctuation
+# outside the type area unless a paragraph says w:val="1" itself, which Word takes
+# as the opposite. The DOCX says what Word means; the copy LibreOffice renders says
+# it LibreOffice's way, so the preview breaks lines as Word does.
+_PARAGRAPH_PROPERTIES = re.compile(rb"<w:pPr>|<w:pPr/>|<w:pPr />")
+_NO_HANGING = b'<w:pPr><w:overflowPunct w:val="1"/>'
+_LIBREOFFICE_PARTS = ("word/document.xml", "word/footnotes.xml")
+
+
+def libreoffice_copy(docx_path: Path, directory: Path) -> Path:
+    """A copy of the DOCX, under the same name, that LibreOffice lays out as Word does."""
+    copy = directory / docx_path.name
+    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename in _LIBREOFFICE_PARTS:
+                data = _PARAGRAPH_PROPERTIES.sub(
+                    lambda m: _NO_HANGING if m.group(0) == b"<w:pPr>" else _NO_HANGING + b"</w:pPr>", data
+                )
+            target.writestr(item, data)
+    return copy
+
+
 def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
     """Convert with a private LibreOffice profile, so a running instance does not interfere."""
     soffice = _require("soffice")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile, tempfile.TemporaryDirectory() as scratch:
+        source = libreoffice_copy(docx_path, Path(scratch))
         result = subprocess.run(
             [
                 soffice,
@@ -76,7 +101,7 @@ def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
                 "pdf",
                 "--outdir",
                 str(out_dir),
-                str(docx_path),
+                str(source),
             ],
             capture_output=True,
             text=True,

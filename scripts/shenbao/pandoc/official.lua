@@ -27,11 +27,12 @@ local function empty_lines(count)
   return pandoc.RawBlock("openxml", string.rep("<w:p/>", count))
 end
 
--- Captions are written by the build (表1 …, 图1 …) as divs, the same on the site.
+-- Captions are written by the build (表1 …, 图1 …) as divs, the same on the site;
+-- 表题 and 图题 share one style, so they look alike.
 local CAPTION_STYLES = {
-  ["table-caption"] = "Table Caption",
-  ["figure-caption"] = "Image Caption",
-  ["chart-missing"] = "Image Caption",
+  ["table-caption"] = "Caption",
+  ["figure-caption"] = "Caption",
+  ["chart-missing"] = "Caption",
 }
 
 function Div(div)
@@ -49,6 +50,10 @@ function Div(div)
     if block.t == "Header" then
       table.insert(blocks, styled("Title", block.content))
       table.insert(blocks, empty_lines(4))
+    elseif block.t == "Div" and block.attributes["custom-style"] == "Title" then
+      -- the title as the build set it, its lines broken between words
+      table.insert(blocks, block)
+      table.insert(blocks, empty_lines(4))
     elseif block.t == "Para" or block.t == "Plain" then
       table.insert(blocks, styled("Cover Info", block.content))
     else
@@ -58,45 +63,100 @@ function Div(div)
   return blocks
 end
 
--- Columns without a width would be sized against a fixed page width: give each
--- column a share of the type area by the length of its longest cell, and set the
--- cells in the smaller table style, not the body's indented one.
+-- Columns without a width would be sized against a fixed page width. Each column
+-- gets what its longest cell needs; when the table is too narrow for all of them,
+-- columns are narrowed where it costs the fewest extra lines (a 备注 column with
+-- one long note wraps before a 指标 column whose every label is long).
+-- Cells are set in the table styles, header centred, not in the body's indented one.
 local TABLE_TEXT_STYLE = "Table Text"
-local MIN_SHARE = 0.1
-local MIN_LENGTH = 4  -- a two-character header still needs room for its cell margins
+local TABLE_HEADER_STYLE = "Table Header"
+local MIN_WIDTH = 3  -- a two-character header still needs room for its cell margins
+local CELL_PADDING = 1  -- the cell's left and right margins, in characters
+local STEP = 0.5  -- narrow by half a character at a time
+local table_chars = 30  -- characters of cell text across the type area; set from the metadata
 
-local function cell_length(cell)
-  return utf8.len(pandoc.utils.stringify(cell.contents)) or 0
+function Meta(meta)
+  local chars = meta["shenbao-table-chars"]
+  if chars then table_chars = tonumber(pandoc.utils.stringify(chars)) or table_chars end
+end
+
+-- Width in characters: Chinese 1, Latin letters and digits 1/2.
+local function text_width(text)
+  local width = 0
+  for _, code in utf8.codes(text) do
+    width = width + ((code >= 0x2E80 or (code >= 0x2010 and code <= 0x201F)) and 1 or 0.5)
+  end
+  return width
+end
+
+local function restyle(cell, style)
+  -- pandoc gives cell text (Plain) the Compact style; as paragraphs it takes ours
+  local blocks = cell.contents:map(function(block)
+    return block.t == "Plain" and pandoc.Para(block.content) or block
+  end)
+  if #blocks == 0 then blocks = {pandoc.Para({})} end
+  cell.contents = {pandoc.Div(blocks, {["custom-style"] = style})}
+end
+
+-- Lines the whole table takes with these column widths: each row as tall as its tallest cell.
+local function total_lines(rows, widths)
+  local total = 0
+  for _, row in ipairs(rows) do
+    local tallest = 1
+    for i, width in ipairs(row) do
+      tallest = math.max(tallest, math.ceil(width / math.max(1, widths[i] - CELL_PADDING)))
+    end
+    total = total + tallest
+  end
+  return total
+end
+
+local function fit_widths(rows, needs, available)
+  local widths, sum = {}, 0
+  for i, need in ipairs(needs) do widths[i] = need; sum = sum + need end
+  while sum > available do
+    local best, best_cost
+    for i = 1, #widths do
+      if widths[i] - STEP >= MIN_WIDTH then
+        widths[i] = widths[i] - STEP
+        local cost = total_lines(rows, widths)
+        widths[i] = widths[i] + STEP
+        if best == nil or cost < best_cost or (cost == best_cost and widths[i] > widths[best]) then
+          best, best_cost = i, cost
+        end
+      end
+    end
+    if best == nil then break end
+    widths[best] = widths[best] - STEP
+    sum = sum - STEP
+  end
+  return widths
 end
 
 function Table(tbl)
-  local longest = {}
-  local rows = {}
-  for _, row in ipairs(tbl.head.rows) do table.insert(rows, row) end
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.body) do table.insert(rows, row) end
-  end
-  for _, row in ipairs(rows) do
+  local needs, rows = {}, {}
+  local function measure(row, style)
+    local widths = {}
     for i, cell in ipairs(row.cells) do
-      longest[i] = math.max(longest[i] or MIN_LENGTH, cell_length(cell))
-      -- pandoc gives cell text (Plain) the Compact style; as paragraphs it takes ours
-      local blocks = cell.contents:map(function(block)
-        return block.t == "Plain" and pandoc.Para(block.content) or block
-      end)
-      cell.contents = {pandoc.Div(blocks, {["custom-style"] = TABLE_TEXT_STYLE})}
+      widths[i] = text_width(pandoc.utils.stringify(cell.contents))
+      needs[i] = math.max(needs[i] or MIN_WIDTH, widths[i] + CELL_PADDING)
+      restyle(cell, style)
     end
+    table.insert(rows, widths)
   end
-  local total = 0
-  for i = 1, #tbl.colspecs do total = total + (longest[i] or 1) end
-  local shares, sum = {}, 0
-  for i = 1, #tbl.colspecs do
-    shares[i] = math.max(MIN_SHARE, (longest[i] or 1) / total)
-    sum = sum + shares[i]
+  for _, row in ipairs(tbl.head.rows) do measure(row, TABLE_HEADER_STYLE) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do measure(row, TABLE_TEXT_STYLE) end
   end
+  for i = 1, #tbl.colspecs do needs[i] = needs[i] or MIN_WIDTH end
+  local widths = fit_widths(rows, needs, table_chars)
+  local sum = 0
+  for i = 1, #tbl.colspecs do sum = sum + widths[i] end
   for i, spec in ipairs(tbl.colspecs) do
-    tbl.colspecs[i] = {spec[1], shares[i] / sum}
+    tbl.colspecs[i] = {spec[1], widths[i] / sum}
   end
-  return tbl
+  -- one empty line between a table and what follows it (text, a chart's image)
+  return {tbl, empty_lines(1)}
 end
 
 -- Our caption stands under the image already; pandoc's own would repeat it.
@@ -104,3 +164,9 @@ end
 function Figure(fig)
   return pandoc.Div(fig.content, {["custom-style"] = "Figure"})
 end
+
+-- The metadata is read first: the table widths depend on it.
+return {
+  {Meta = Meta},
+  {Span = Span, Div = Div, Table = Table, Figure = Figure},
+}

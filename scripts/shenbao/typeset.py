@@ -1,0 +1,144 @@
+"""Typesetting pandoc cannot be told: finishing touches on ``word/document.xml``.
+
+Each function takes the parsed body and changes one thing a typesetter checks:
+tables that fill the type area with rows that neither split nor stand tall,
+headings that never end a page with a single line after them, images that do
+not carry the build machine's paths.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from shenbao.layout import DEFAULT, Layout
+from shenbao.titles import text_width
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+NS = {"w": W, "pic": PIC, "wp": WP}
+TABLE_TEXT, TABLE_HEADER, CAPTION = "TableText", "TableHeader", "Caption"
+HEADING_STYLES = {"Heading1", "Heading2", "Heading3", "Heading4", "Title"}
+BODY_STYLES = {"BodyText", "FirstParagraph"}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _child(parent: etree._Element, tag: str, first: bool = False) -> etree._Element:
+    """The child ``w:tag``, made if missing (first in the parent when ``first``)."""
+    found = parent.find(f"w:{tag}", NS)
+    if found is None:
+        found = etree.Element(_w(tag))
+        if first:
+            parent.insert(0, found)
+        else:
+            parent.append(found)
+    return found
+
+
+def _paragraph_style(paragraph: etree._Element) -> str:
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return "" if style is None else style.get(_w("val"), "")
+
+
+def _set_paragraph_style(paragraph: etree._Element, style: str) -> None:
+    ppr = _child(paragraph, "pPr", first=True)
+    _child(ppr, "pStyle", first=True).set(_w("val"), style)
+
+
+def fit_table_grid(table: etree._Element, layout: Layout) -> None:
+    """Scale the column grid to the type area: pandoc sizes it against a width of its own."""
+    columns = table.findall("w:tblGrid/w:gridCol", NS)
+    widths = [int(column.get(_w("w"), "0")) for column in columns]
+    total = sum(widths) or 1
+    for column, width in zip(columns, widths, strict=True):
+        column.set(_w("w"), str(width * layout.type_width // total))
+
+
+def set_table_rows(table: etree._Element) -> None:
+    """Rows never split across pages; cell text is centred between the rules.
+
+    The header row (repeated on every page) is set in the header style, centred
+    whatever its column's alignment; an empty cell gets the cell style too, or it
+    would stand as tall as a line of body text.
+    """
+    for row in table.findall("w:tr", NS):
+        trpr = _child(row, "trPr", first=True)
+        if trpr.find("w:cantSplit", NS) is None:
+            trpr.insert(0, etree.Element(_w("cantSplit")))
+        header = trpr.find("w:tblHeader", NS) is not None
+        for cell in row.findall("w:tc", NS):
+            tcpr = _child(cell, "tcPr", first=True)
+            if tcpr.find("w:vAlign", NS) is None:
+                etree.SubElement(tcpr, _w("vAlign")).set(_w("val"), "center")
+            for paragraph in cell.findall("w:p", NS):
+                style = _paragraph_style(paragraph)
+                if header:
+                    _set_paragraph_style(paragraph, TABLE_HEADER)
+                    for jc in paragraph.findall("w:pPr/w:jc", NS):
+                        jc.getparent().remove(jc)
+                elif not style:
+                    _set_paragraph_style(paragraph, TABLE_TEXT)
+
+
+def describe_images(body: etree._Element) -> None:
+    """An image's description is its alt text, never the path it was read from."""
+    for drawing in body.iter(f"{{{WP}}}inline", f"{{{WP}}}anchor"):
+        doc_pr = drawing.find("wp:docPr", NS)
+        alt = "" if doc_pr is None else doc_pr.get("descr", "")
+        for picture in drawing.iter(f"{{{PIC}}}cNvPr"):
+            picture.set("descr", alt)
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(_w("t")))
+
+
+def lines_needed(paragraph: etree._Element, layout: Layout) -> int:
+    """About how many lines a body paragraph takes: its width against the line's, less the indent."""
+    body = layout["body"]
+    per_line = layout.type_width / (body.size * 20 + layout.char_spacing)
+    width = text_width(_text(paragraph)) + body.indent
+    return max(1, int(-(-width // per_line)))
+
+
+def keep_short_paragraphs_with_headings(body: etree._Element, layout: Layout) -> None:
+    """A heading is kept with its next paragraph; a one-line paragraph after it is kept with the next too.
+
+    Widow control holds two lines of a longer paragraph together, but a single
+    line cannot be split: without this a page could end with a heading and one line.
+    """
+    paragraphs = body.findall("w:p", NS)
+    for heading, following in zip(paragraphs, paragraphs[1:], strict=False):
+        if _paragraph_style(heading) not in HEADING_STYLES or _paragraph_style(following) not in BODY_STYLES:
+            continue
+        if following.getnext() is not None and lines_needed(following, layout) == 1:
+            _keep_with_next(following)
+
+
+def _keep_with_next(paragraph: etree._Element) -> None:
+    ppr = _child(paragraph, "pPr", first=True)
+    if ppr.find("w:keepNext", NS) is None:
+        ppr.insert(1 if ppr.find("w:pStyle", NS) is not None else 0, etree.Element(_w("keepNext")))
+
+
+def keep_captions_with_tables(body: etree._Element) -> None:
+    """A 表题 stands above its table and goes with it; a 图题 under its image must not pull on what follows."""
+    for table in body.iter(_w("tbl")):
+        caption = table.getprevious()
+        if caption is not None and caption.tag == _w("p") and _paragraph_style(caption) == CAPTION:
+            _keep_with_next(caption)
+
+
+def typeset_document(document_xml: bytes, layout: Layout = DEFAULT) -> bytes:
+    root = etree.fromstring(document_xml)
+    body = root.find("w:body", NS)
+    for table in body.iter(_w("tbl")):
+        fit_table_grid(table, layout)
+        set_table_rows(table)
+    describe_images(body)
+    keep_captions_with_tables(body)
+    keep_short_paragraphs_with_headings(body, layout)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

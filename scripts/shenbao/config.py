@@ -30,4 +30,3 @@ class ShenbaoConfig(base.Config):
     """Where ``shenbao build`` puts the DOCX (the site keeps a copy under downloads/)."""
     docx_name = c.Optional(c.Type(str))
     """The DOCX's file name without .docx; default: the title (application.title), with （草稿） for a draft."""
-

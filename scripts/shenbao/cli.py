@@ -145,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from shenbao.checks import run_checks
 
-            return run_checks(Path(args.config_file).resolve().parent, fix=args.fix)
+            root = Path(args.config_file).resolve().parent
+            if unreadable := _unreadable_sources(root, args.fix):
+                print("\n".join(unreadable), file=sys.stderr)
+                return 1
+            return run_checks(root, fix=args.fix)
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
         docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview)
@@ -164,10 +168,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _unreadable_sources(root: Path, fix: bool) -> list[str]:
+    """What stops the checks from reading the sources at all; ``make fix`` first converts encodings."""
+    from shenbao import sources
+
+    if fix:
+        for done in sources.convert_encodings(root, [root / "docs", root / "data"]):
+            print(done)
+    return sources.source_problems(root / "docs", root)
+
+
 def _locate_link_problems(project: Path) -> None:
     """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
+    from shenbao import sources
     from shenbao.checks import STRUCTURE_RULES, check_project
 
+    if sources.source_problems(project / "docs", project):  # already said; the checks could not read the pages
+        return
     located = [d for d in check_project(project)[0] if d.rule in STRUCTURE_RULES]
     if located:
         print("位置：", file=sys.stderr)

@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import charts, docx_export, review
+from shenbao import charts, docx_export, review, sources
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, TITLE
 from shenbao.macros import chart_uri
@@ -54,6 +54,8 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
+    if problems := sources.source_problems(Path(config.docs_dir)):  # links out of docs/, unreadable pages
+        raise PluginError("\n".join(problems))
     document = _state["document"] = Document()
     files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
     _add_charts(files, config, document)

@@ -42,8 +42,8 @@ test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser
 test-fast: $(READY) ## the tests that need no LibreOffice or browser
 	$(PY) -m pytest -m "not render and not browser"
 
-bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc
-	$(PY) scripts/bench.py
+bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc (BENCH_ARGS="--pages 20 --runs 1")
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 reference: $(READY) ## write the generated reference documents to dist/
 	$(PY) -m shenbao.reference_docx dist/reference.docx

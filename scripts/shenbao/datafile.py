@@ -43,9 +43,17 @@ class DataFileError(Exception):
         return f"{where}: {self.message}{hint}"
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as messages name it: relative to the working folder (the project's) when below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def read_yaml(path: str | Path, shown: str | Path | None = None, limit: int = MAX_DATA_BYTES) -> tuple[object, Marks]:
     """A data file's content and the place of each value; ``shown`` names the file in messages."""
-    shown = shown or path
+    shown = shown or shown_path(path)
     try:
         text = read_text(path, limit, shown)
     except TextFileError as error:
@@ -99,7 +107,7 @@ def _scalar(value, node, path):
     if isinstance(value, float) and not math.isfinite(value):
         line, column = _mark_of(node)
         raise DataFileError(path, line, column, f"数值 {node.value} 不是有限的数", "写出具体的数字；未知的值写 null")
-    if isinstance(value, str) and node.style is None and _EXPONENT.match(value):
+    if isinstance(value, str) and not node.style and _EXPONENT.match(value):  # plain: libyaml says "", PyYAML None
         line, column = _mark_of(node)
         raise DataFileError(
             path,

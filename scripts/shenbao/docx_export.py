@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import re
+import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, replace
@@ -239,6 +240,9 @@ def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path) ->
         ) from None
     except RuntimeError as error:
         raise PandocError(f"pandoc 转换失败。pandoc 的原话：{str(error).strip()}") from None
+    except subprocess.CalledProcessError as error:  # making the reference document asks pandoc too
+        said = error.stderr.decode(errors="replace") if isinstance(error.stderr, bytes) else error.stderr or ""
+        raise PandocError(f"pandoc 运行失败（退出码 {error.returncode}）。pandoc 的原话：{said.strip()}") from None
 
 
 def _first_line(error: Exception) -> str:

@@ -84,6 +84,10 @@ class Exhibits:
         return _TOKEN.sub(lambda m: self.numbers.get(m["name"], f"【未放置：{m['name']}】"), text)
 
 
+class ExhibitDataError(datafile.DataFileError, KeyError):
+    """A mistake in the exhibits file; still a KeyError, which is what callers caught before it was located."""
+
+
 def reference_token(name: str) -> str:
     return f"\ue010{name}\ue011"
 
@@ -95,9 +99,12 @@ def load_exhibits(path: Path, book: FigureBook, shown: str | Path | None = None)
     """
     if not path.exists():
         return Exhibits()
-    shown = shown or path
-    data, marks = datafile.read_yaml(path, shown)
-    datafile.validate(data or {}, marks, shown, SCHEMA, _explain)
+    shown = shown or datafile.shown_path(path)
+    try:
+        data, marks = datafile.read_yaml(path, shown)
+        datafile.validate(data or {}, marks, shown, SCHEMA, _explain)
+    except datafile.DataFileError as error:
+        raise ExhibitDataError(error.path, error.line, error.column, error.message, error.hint) from None
     tables = {
         name: TableSpec(name, spec["title"], tuple(spec["rows"]), spec.get("notes") or {})
         for name, spec in (data.get("tables") or {}).items()
@@ -114,7 +121,7 @@ def load_exhibits(path: Path, book: FigureBook, shown: str | Path | None = None)
     }
     for problem in exhibit_problems(tables, charts, book):
         line, column = marks.get(problem.where, (0, 0))
-        raise datafile.DataFileError(shown, line, column, problem.message, problem.hint)
+        raise ExhibitDataError(shown, line, column, problem.message, problem.hint)
     return Exhibits(tables, charts)
 
 

@@ -272,3 +272,177 @@ def test_make_bench_runs_at_a_tiny_size():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| 2 |" in result.stdout
+
+
+# --- the pure functions behind the messages --------------------------------------------
+
+
+def test_the_sandbox_refuses_what_the_static_check_might_miss(tmp_path):
+    from shenbao import sandbox
+
+    environment = sandbox.page_environment(tmp_path)
+    for template in ('{{ "".__class__ }}', "{{ lipsum }}", "{{ cycler }}", "{{ range.__self__ }}", "{{ x._y }}"):
+        with pytest.raises(sandbox.RenderError):
+            sandbox.render_page(template, environment, {"x": object()})
+    assert sandbox.render_page("{% for n in range(2) %}{{ n }}{% endfor %}", environment, {}) == "01"
+
+
+def test_an_include_through_a_link_out_of_docs_is_refused_while_rendering(tmp_path):
+    from shenbao import sandbox
+
+    (tmp_path / "inside.md").write_text("里面", encoding="utf-8")
+    (tmp_path / "pw.txt").symlink_to("/etc/passwd")
+    environment = sandbox.page_environment(tmp_path)
+    assert sandbox.render_page('{% include "inside.md" %}', environment, {}) == "里面"
+    with pytest.raises(sandbox.RenderError, match="docs/ 以外"):
+        sandbox.render_page('{% include "pw.txt" %}', environment, {})
+
+
+def test_render_errors_name_the_line_of_the_page(tmp_path):
+    from shenbao import sandbox
+
+    def fig(name):
+        raise KeyError(f"未知数据项 “{name}”")
+
+    with pytest.raises(sandbox.RenderError) as raised:
+        sandbox.render_page("一\n二\n{{ fig('a.b') }}\n", sandbox.page_environment(tmp_path), {"fig": fig})
+    assert raised.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("template", "rule", "line"),
+    [
+        ('\n{{ lipsum.__globals__["os"] }}', "template-unsafe", 2),
+        ("{{ config.site_dir }}", "template-unsafe", 1),
+        ("{{ page.file.abs_src_path }}", "template-unsafe", 1),
+        ('{{ x["__class__"] }}', "template-unsafe", 1),
+        ("{% include name %}", "template-unsafe", 1),
+        ('\n\n{% import "/etc/passwd" as p %}', "template-unsafe", 3),
+        ("{{ fig() }}", "macro-arguments", 1),
+        ('{{ table("a", "b") }}', "macro-arguments", 1),
+        ('{{ missing(text="缺") }}', "macro-arguments", 1),
+    ],
+)
+def test_check_template_gives_each_unsafe_use_its_rule_and_line(template, rule, line):
+    import jinja2
+
+    from shenbao.references import check_template
+
+    known = {"fig", "table", "missing", "x", "name"}
+    problems = check_template(template, jinja2.Environment(), ["a.b"], known, exhibit_names=["a"])
+    assert {(p.rule, p.line) for p in problems} == {(rule, line)}
+
+
+def test_an_unsafe_name_is_reported_once_not_also_as_undefined():
+    import jinja2
+
+    from shenbao.references import check_template
+
+    problems = check_template("{{ environment }}", jinja2.Environment(), [], {"fig"})
+    assert [p.rule for p in problems] == ["template-unsafe"]
+
+
+def test_encodings_are_told_apart():
+    from shenbao.textfile import detect_encoding
+
+    gbk = "申报材料，第一页。".encode("gbk")
+    assert detect_encoding(gbk).name == "GB18030（GBK）" and detect_encoding(gbk).certain
+    assert detect_encoding("申报".encode("utf-16")).name == "UTF-16"
+    assert detect_encoding(bytes(range(0x80, 0x100))) is None
+    assert not detect_encoding(b"abc" + bytes([0x81, 0x30, 0x81, 0x30]) + b"\x01").certain
+
+
+def test_a_utf8_bom_is_read_and_a_big_file_is_refused(tmp_path):
+    from shenbao.textfile import TextFileError, read_text
+
+    page = tmp_path / "page.md"
+    page.write_bytes(codecs.BOM_UTF8 + "正文".encode())
+    assert read_text(page) == "正文"
+    page.write_bytes(b"x" * 2048)
+    with pytest.raises(TextFileError, match=r"文件过大（0.0 MB，上限 0 MB）"):
+        read_text(page, limit=1024)
+
+
+def test_make_fix_leaves_uncertain_files_alone(tmp_path):
+    from shenbao.textfile import convert_to_utf8
+
+    odd = tmp_path / "odd.md"
+    odd.write_bytes(bytes(range(0x80, 0x100)))
+    assert convert_to_utf8(odd, tmp_path / "backup") is None
+    assert odd.read_bytes() == bytes(range(0x80, 0x100))
+
+
+def test_an_alias_bomb_is_refused_at_once():
+    from shenbao.datafile import DataFileError, parse_yaml
+
+    started = time.monotonic()
+    with pytest.raises(DataFileError, match="锚点和别名") as raised:
+        parse_yaml(ALIAS_BOMB * 3, "data/figures.yml")
+    assert time.monotonic() - started < 1
+    assert (raised.value.line, raised.value.column) == (5, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: .inf\n", "数值 .inf 不是有限的数"),
+        ("a: -.inf\n", "数值 -.inf 不是有限的数"),
+        ("a: 2e5\n", "“2e5” 是指数写法"),
+        ("a: 1\na: 2\n", "重复的名称 “a”"),
+    ],
+)
+def test_data_files_refuse_values_no_writer_means(text, message):
+    from shenbao.datafile import DataFileError, parse_yaml
+
+    with pytest.raises(DataFileError, match=message):
+        parse_yaml(text, "data/x.yml")
+
+
+def test_quoted_exponents_and_plain_numbers_stay_as_written():
+    from shenbao.datafile import parse_yaml
+
+    assert parse_yaml('a: "2e5"\nb: 2.5e+5\nc: 7\n')[0] == {"a": "2e5", "b": 250000.0, "c": 7}
+
+
+def test_a_build_without_git_has_no_revision(tmp_path, monkeypatch):
+    from shenbao.revision import NO_GIT, build_revision, page_dates
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert build_revision(tmp_path).label == NO_GIT
+    assert page_dates(tmp_path) == {}
+
+
+def test_the_editors_copy_of_the_figures_schema_is_the_package_copy():
+    shipped = ROOT / "scripts" / "shenbao" / "schemas" / "figures.schema.json"
+    assert (ROOT / "data" / "figures.schema.json").read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("categories: [一, 二]", "图 funding 的系列 “预算” 有 2 个数据项，但 categories 有 1 个"),
+        ("figures: [a.n, a.t]", "图 funding 中的 “a.t” 是文字，图只能画数字"),
+        ("title: ''", "charts funding：'' should be non-empty"),
+    ],
+)
+def test_exhibit_mistakes_the_schema_cannot_see_are_located(tmp_path, change, message):
+    from shenbao.datafile import DataFileError
+    from shenbao.exhibits import load_exhibits
+    from shenbao.figures import parse_figures
+
+    book = parse_figures(
+        "a:\n  n: {label: 数, unit: 人, value: 1}\n  m: {label: 数二, unit: 人, value: 2}\n  t: {label: 文, value: 文字}\n"
+    )
+    spec = {"categories: [一, 二]": "categories: [一]", "figures: [a.n, a.t]": "categories: [一, 二]"}.get(
+        change, "categories: [一, 二]"
+    )
+    figures = "figures: [a.n, a.t]" if change == "figures: [a.n, a.t]" else "figures: [a.n, a.m]"
+    title = "title: ''" if change == "title: ''" else "title: 经费"
+    path = tmp_path / "exhibits.yml"
+    path.write_text(
+        f"charts:\n  funding:\n    {title}\n    {spec}\n    series:\n      - {{name: 预算, {figures}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError, match=message) as raised:
+        load_exhibits(path, book, "data/exhibits.yml")
+    assert raised.value.line > 0

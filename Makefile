@@ -27,8 +27,9 @@ final: $(READY) system-deps ## build the final DOCX; refuses while figures or te
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
 	$(PY) -m shenbao preview
 
-serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000
-	$(PY) -m mkdocs serve
+SERVE_ADDR ?= 127.0.0.1:8000
+serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000 (SERVE_ADDR=host:port)
+	$(PY) -m mkdocs serve --dev-addr $(SERVE_ADDR)
 
 check: $(READY) ## check data, references, terms and typography; changes nothing
 	$(PY) -m shenbao check

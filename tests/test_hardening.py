@@ -446,3 +446,51 @@ def test_exhibit_mistakes_the_schema_cannot_see_are_located(tmp_path, change, me
     with pytest.raises(DataFileError, match=message) as raised:
         load_exhibits(path, book, "data/exhibits.yml")
     assert raised.value.line > 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_make_serve_starts_serves_the_site_and_stops():
+    import signal
+    import urllib.request
+
+    address = f"127.0.0.1:{_free_port()}"
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"SERVE_ADDR={address}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # make and mkdocs in one process group, stopped together below
+    )
+    try:
+        deadline, page = time.monotonic() + 300, ""
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://{address}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(1)
+        assert "<html" in page, "make serve did not serve the site"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate()
+    assert "Traceback" not in output, output
+
+
+def test_the_figures_of_a_page_that_does_not_parse_are_still_known():
+    from shenbao.references import figure_names_in_text
+
+    page = "{{ fig(\"a.b\") }}，{{ fig( 'c.d' ) }}{% if %}\n{{ fig(name) }}"
+    assert figure_names_in_text(page) == {"a.b", "c.d"}

@@ -97,6 +97,18 @@ def check_calls(calls: list[Call], figure_names, known_names: set[str], exhibit_
     return problems
 
 
+_LITERAL_FIGURE_CALL = re.compile(r"""\bfig\(\s*(["'])(?P<name>[^"'\\\n{}]+)\1\s*\)""")
+
+
+def figure_names_in_text(markdown: str) -> set[str]:
+    """The figures a page names in ``fig("…")``, found without Jinja's parser.
+
+    For a page with a syntax error: its one error is reported, and its figures
+    must not all be reported as unused besides.
+    """
+    return {match["name"] for match in _LITERAL_FIGURE_CALL.finditer(markdown)}
+
+
 def render_calls(markdown: str, calls: list[Call], macros: dict) -> str:
     """The page with every simple call replaced by what its macro returns."""
     parts, position = [], 0

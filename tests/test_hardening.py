@@ -118,6 +118,9 @@ ATTACKS = {
     "gbk-page": (encode(PAGE, "gbk"), ["docs/index.md:5: 文件不是 UTF-8 编码（看来是 GB18030（GBK））（提示：运行 make fix 转换为 UTF-8"]),
     "utf16-page": (encode(PAGE, "utf-16"), ["docs/index.md:1: 文件不是 UTF-8 编码（看来是 UTF-16）"]),
     "gbk-figures": (encode(FIGURES, "gbk"), ["data/figures.yml:3:1: 文件不是 UTF-8 编码（看来是 GB18030（GBK））"]),
+    # 2. input too big to be a page or a data file
+    "huge-page": (append(PAGE, "字" * 1_000_000), ["docs/index.md: 文件过大（2.9 MB，上限 2 MB）（提示：拆分为几个较小的文件）"]),
+    "huge-figures": (append(FIGURES, "# 注释\n" * 1_000_000), ["data/figures.yml: 文件过大（8.6 MB，上限 8 MB）"]),
     # 5. wrong macro arguments and includes
     "fig-without-argument": (append(PAGE, "\n{{ fig() }}\n"), ["docs/index.md:11: fig 需要正好一个参数，这里给了 0 个（提示：写成 fig(…)，参数是数据项名称"]),
     "fig-two-arguments": (append(PAGE, '\n{{ fig("population.total", 2) }}\n'), ["docs/index.md:11: fig 需要正好一个参数，这里给了 2 个"]),

@@ -336,6 +336,14 @@ def test_check_template_gives_each_unsafe_use_its_rule_and_line(template, rule, 
     assert {(p.rule, p.line) for p in problems} == {(rule, line)}
 
 
+def test_a_simple_call_of_a_host_macro_is_unsafe_too():
+    from shenbao.references import check_calls, simple_calls
+
+    calls = simple_calls('{{ fig("a.b") }}\n{{ config("site_dir") }}')
+    problems = check_calls(calls, ["a.b"], {"fig", "config"})
+    assert [(p.rule, p.line) for p in problems] == [("template-unsafe", 2)]
+
+
 def test_an_unsafe_name_is_reported_once_not_also_as_undefined():
     import jinja2
 

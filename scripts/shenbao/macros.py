@@ -129,7 +129,7 @@ def on_pre_page_macros(env) -> None:
         environment = _page_environment(env)
         problems = check_template(env.markdown, environment, book.keys(), known, exhibit_names, Path(env.conf.docs_dir))
     else:
-        problems = check_calls(calls, book.keys(), set(env.macros), exhibit_names)
+        problems = check_calls(calls, book.keys(), set(OWN_MACROS), exhibit_names)
     if problems:
         lines = [
             f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems

@@ -90,6 +90,9 @@ def check_calls(calls: list[Call], figure_names, known_names: set[str], exhibit_
             problems.append(
                 _unknown(call.argument, call.line, exhibit_names, "未知的表或图", "在 data/exhibits.yml 中定义它")
             )
+        elif call.macro in sandbox.UNSAFE_NAMES:
+            use = sandbox.unsafe_name(call.macro, call.line)
+            problems.append(Problem(use.line, use.message, use.hint, use.rule))
         elif call.macro not in known_names:
             problems.append(
                 _unknown(call.macro, call.line, known_names, "未定义的名称", '数据项请写成 fig("分组.名称")')

@@ -70,14 +70,18 @@ def unsafe_uses(tree: nodes.Template, include_root: Path | None = None) -> list[
     return sorted(found, key=lambda use: use.line)
 
 
+def unsafe_name(name: str, line: int) -> UnsafeUse:
+    return UnsafeUse(
+        line,
+        f"页面不能使用 “{name}”：它会暴露构建环境或执行代码",
+        "页面只能用 fig、table、chart、ref、missing 和普通的 Jinja 语句",
+    )
+
+
 def _unsafe_names(tree: nodes.Template) -> list[UnsafeUse]:
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     return [
-        UnsafeUse(
-            name.lineno,
-            f"页面不能使用 “{name.name}”：它会暴露构建环境或执行代码",
-            "页面只能用 fig、table、chart、ref、missing 和普通的 Jinja 语句",
-        )
+        unsafe_name(name.name, name.lineno)
         for name in tree.find_all(nodes.Name)
         if name.ctx == "load" and name.name in UNSAFE_NAMES and name.name not in assigned
     ]

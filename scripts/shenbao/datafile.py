@@ -67,6 +67,8 @@ def parse_yaml(text: str, path: str | Path = "data.yml") -> tuple[object, Marks]
         root = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "anchor" in f"{error.context}" or "alias" in f"{error.problem}":  # duplicate anchor, undefined alias
+            raise _alias_error_at(path, mark.line + 1, mark.column + 1) from None
         problem = f"YAML 格式错误：{error.problem or error.context}"
         raise DataFileError(
             path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对"
@@ -126,6 +128,10 @@ def _alias_error(text: str, path) -> DataFileError:
         if isinstance(event, yaml.AliasEvent):
             line, column = event.start_mark.line + 1, event.start_mark.column + 1
             break
+    return _alias_error_at(path, line, column)
+
+
+def _alias_error_at(path, line: int, column: int) -> DataFileError:
     return DataFileError(
         path, line, column, "数据文件不支持 YAML 锚点和别名（&名称、*名称）", "把要重复的内容直接写出来"
     )

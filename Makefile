@@ -30,8 +30,8 @@ final: $(READY) system-deps ## build the final DOCX; refuses while figures or te
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
 	$(SHENBAO) preview
 
-serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000
-	$(SHENBAO) serve $(if $(ADDR),-a $(ADDR))
+serve: $(READY) chart-font ## live preview of the site at http://127.0.0.1:8000 (SERVE_ADDR=host:port)
+	$(SHENBAO) serve $(if $(SERVE_ADDR),-a $(SERVE_ADDR))
 
 check: $(READY) ## check data, references, terms and typography; changes nothing
 	$(SHENBAO) check
@@ -61,8 +61,8 @@ test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser
 test-fast: $(READY) ## the tests that need no LibreOffice or browser
 	$(PY) -m pytest -m "not render and not browser"
 
-bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc
-	$(PY) scripts/bench.py
+bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc (BENCH_ARGS="--pages 20 --runs 1")
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 reference: $(READY) ## write the generated reference documents to dist/
 	$(PY) -m shenbao.reference_docx dist/reference.docx

@@ -10,7 +10,8 @@ footnotes and links between pages) and times, interleaved in one run:
   build   this project's build: site and draft DOCX
   check   this project's make check
 
-Usage: python scripts/bench.py [--sizes 20 200 1000] [--runs 5]
+Usage: python scripts/bench.py [--pages 20 200 1000] [--runs 5] [--no-warmup]
+       make bench BENCH_ARGS="--pages 2 --runs 1 --no-warmup"   (the test suite's smoke run)
 """
 
 from __future__ import annotations
@@ -132,9 +133,11 @@ def make_applications(where: Path, pages: int) -> tuple[Path, Path]:
     (ours / "data").mkdir()
     (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
     for shared in ("scripts", "overrides"):
-        (ours / shared).symlink_to(ROOT / shared)
+        if (ROOT / shared).exists():  # the tool's own files; whichever of them mkdocs.yml names
+            (ours / shared).symlink_to(ROOT / shared)
     for settings in ("check.yml", "terms.yml", "relations.yml"):
-        shutil.copy(ROOT / "data" / settings, ours / "data" / settings)
+        if (ROOT / "data" / settings).exists():  # make check runs without them too
+            shutil.copy(ROOT / "data" / settings, ours / "data" / settings)
     (ours / "data" / "figures.yml").write_text(figures_yaml(pages), encoding="utf-8")
     (ours / "data" / "exhibits.yml").write_text(exhibits_yaml(pages), encoding="utf-8")
 
@@ -152,6 +155,8 @@ def plain_config(config: str) -> str:
     config = re.sub(r"^  - macros:\n(?:      .*\n)+", "", config, flags=re.M)
     config = re.sub(r"^hooks:\n(?:  - .*\n)+", "", config, flags=re.M)
     config = re.sub(r"^  custom_dir: .*\n", "", config, flags=re.M)
+    # nothing to watch: the plain variant has no data/ and no overrides/, and MkDocs refuses missing folders
+    config = re.sub(r"^watch:\n(?:  - .*\n)+", "", config, flags=re.M)
     return config
 
 
@@ -181,13 +186,13 @@ print(elapsed, own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code
 def measure(cwd: Path, kind: str, command: list[str]) -> tuple[float, int, int]:
     """Seconds, the tool's own peak memory and its helpers' (pandoc's), in KiB, of one run."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with open(os.devnull, "w") as quiet:
-        result = subprocess.run(
-            [PYTHON, "-c", _MEASURE, str(cwd), kind, *command], stdout=subprocess.PIPE, stderr=quiet, text=True, env=env
-        )
-    elapsed, own, helpers, code = result.stdout.split()[-4:]
-    if code != "0":
-        raise SystemExit(f"failed in {cwd}: {' '.join(command)}")
+    result = subprocess.run([PYTHON, "-c", _MEASURE, str(cwd), kind, *command], capture_output=True, text=True, env=env)
+    reported = result.stdout.split()[-4:]
+    if result.returncode != 0 or len(reported) != 4 or reported[3] != "0":
+        # what the command said is the only clue to why a benchmark broke: keep its last lines
+        said = "\n".join(result.stderr.strip().splitlines()[-15:])
+        raise SystemExit(f"failed in {cwd}: {' '.join(command)}\n{said}")
+    elapsed, own, helpers, _code = reported
     return float(elapsed), int(own), int(helpers)
 
 
@@ -230,17 +235,19 @@ def commands(ours: Path, plain: Path, pandoc: list[str]) -> dict[str, tuple[Path
 Result = dict[str, tuple[float, int, int]]  # kind → median seconds, own peak KiB, helpers' peak KiB
 
 
-def run(sizes: list[int], runs: int) -> dict[int, Result]:
+# The plain variant's stand-in for the chart: any image will do, it is only copied.
+PLACEHOLDER_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
+
+
+def run(sizes: list[int], runs: int, warmup: bool = True) -> dict[int, Result]:
     results: dict[int, Result] = {}
     with tempfile.TemporaryDirectory(prefix="shenbao-bench-") as scratch:
         for size in sizes:
             work = Path(scratch) / str(size)
             ours, plain = make_applications(work, size)
-            shutil.copy(
-                ROOT / "tests" / "fixtures" / "complete" / "docs" / "img" / "dot.png", plain / "docs" / "funding.svg"
-            )
+            (plain / "docs" / "funding.svg").write_text(PLACEHOLDER_SVG, encoding="utf-8")
             todo = commands(ours, plain, prepare_pandoc(ours, plain, work))
-            for task in todo.values():  # warm-up: caches (jieba, charts, reference) as a writer has them
+            for task in todo.values() if warmup else ():  # caches (jieba, charts, reference) as a writer has them
                 measure(*task)
             samples: dict[str, list[tuple[float, int, int]]] = {kind: [] for kind in KINDS}
             for _ in range(runs):
@@ -284,11 +291,14 @@ def report(results: dict[int, Result], runs: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 200, 1000])
+    parser.add_argument("--pages", "--sizes", dest="sizes", type=int, nargs="+", default=[20, 200, 1000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="skip the untimed first run")
     args = parser.parse_args()
+    if min(args.sizes) < 1 or args.runs < 1:
+        parser.error("--pages and --runs must be at least 1")
     started = time.perf_counter()
-    results = run(args.sizes, args.runs)
+    results = run(args.sizes, args.runs, args.warmup)
     print(report(results, args.runs))
     print(f"(benchmark took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return 0

@@ -81,7 +81,7 @@ def test_make_serve_serves_the_site_and_stops(project):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [MAKE, "-C", str(ROOT), "serve", f"CONFIG={project / 'mkdocs.yml'}", f"ADDR=127.0.0.1:{port}"],
+        [MAKE, "-C", str(ROOT), "serve", f"CONFIG={project / 'mkdocs.yml'}", f"SERVE_ADDR=127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -224,6 +224,9 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"错误：没有规则 “{'、'.join(unknown)}”（shenbao check --list-rules 列出所有规则）", file=sys.stderr)
         return 2
     root = Path(args.config_file).resolve().parent
+    if unreadable := _unreadable_sources(root, args.fix):
+        print("\n".join(unreadable), file=sys.stderr)
+        return 1
     return run_checks(root, fix=args.fix, unsafe_fixes=args.unsafe_fixes, select=select, ignore=ignore)
 
 
@@ -277,10 +280,23 @@ def redline_command(project: Path, base: str, head: str) -> int:
     return 0
 
 
+def _unreadable_sources(root: Path, fix: bool) -> list[str]:
+    """What stops the checks from reading the sources at all; ``make fix`` first converts encodings."""
+    from shenbao import sources
+
+    if fix:
+        for done in sources.convert_encodings(root, [root / "docs", root / "data"]):
+            print(done)
+    return sources.source_problems(root / "docs", root)
+
+
 def _locate_link_problems(project: Path) -> None:
     """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
+    from shenbao import sources
     from shenbao.lint import STRUCTURE_RULES, check_project
 
+    if sources.source_problems(project / "docs", project):  # already said; the checks could not read the pages
+        return
     located = [d for d in check_project(project).diagnostics if d.rule in STRUCTURE_RULES]
     if located:
         print("位置：", file=sys.stderr)

@@ -12,6 +12,7 @@ import hashlib
 import html
 import os
 import re
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -271,14 +272,33 @@ def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
     return path
 
 
+class PandocError(RuntimeError):
+    """pandoc missing or failing, said in Chinese with pandoc's own words attached."""
+
+
 def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path, layout: Layout = DEFAULT) -> None:
-    pypandoc.convert_text(
-        markdown,
-        to="docx",
-        format="markdown",
-        outputfile=str(output),
-        extra_args=pandoc_args(_reference_file(draft, layout), resource_path, layout),
-    )
+    try:
+        pypandoc.convert_text(
+            markdown,
+            to="docx",
+            format="markdown",
+            outputfile=str(output),
+            extra_args=pandoc_args(_reference_file(draft, layout), resource_path, layout),
+        )
+    except OSError as error:  # pypandoc's way of saying there is no pandoc
+        raise PandocError(
+            "找不到 pandoc（提示：运行 make build 重新安装依赖，pypandoc-binary 自带 pandoc；"
+            f"或设置 PYPANDOC_PANDOC 为 pandoc 的路径）。原始信息：{_first_line(error)}"
+        ) from None
+    except RuntimeError as error:
+        raise PandocError(f"pandoc 转换失败。pandoc 的原话：{str(error).strip()}") from None
+    except subprocess.CalledProcessError as error:  # making the reference document asks pandoc too
+        said = error.stderr.decode(errors="replace") if isinstance(error.stderr, bytes) else error.stderr or ""
+        raise PandocError(f"pandoc 运行失败（退出码 {error.returncode}）。pandoc 的原话：{said.strip()}") from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 _CORE_NAMESPACES = {

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from shenbao.figures import Figure, FigureBook, escape_markdown
+from shenbao import datafile
+from shenbao.figures import Figure, FigureBook, closest_names, escape_markdown
 from shenbao.markers import placeholder
 
 TABLE, CHART = "表", "图"
+SCHEMA = "exhibits"  # shenbao/schemas/exhibits.schema.json
 _TOKEN = re.compile(r"\ue010(?P<name>[\w.-]+)\ue011")
 
 
@@ -84,14 +84,27 @@ class Exhibits:
         return _TOKEN.sub(lambda m: self.numbers.get(m["name"], f"【未放置：{m['name']}】"), text)
 
 
+class ExhibitDataError(datafile.DataFileError, KeyError):
+    """A mistake in the exhibits file; still a KeyError, which is what callers caught before it was located."""
+
+
 def reference_token(name: str) -> str:
     return f"\ue010{name}\ue011"
 
 
-def load_exhibits(path: Path, book: FigureBook) -> Exhibits:
+def load_exhibits(path: Path, book: FigureBook, shown: str | Path | None = None) -> Exhibits:
+    """The tables and charts a data file defines, each figure checked against the figures file.
+
+    Every mistake is a ``DataFileError`` naming ``shown`` (default: the path), line and column.
+    """
     if not path.exists():
         return Exhibits()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    shown = shown or datafile.shown_path(path)
+    try:
+        data, marks = datafile.read_yaml(path, shown)
+        datafile.validate(data or {}, marks, shown, SCHEMA, _explain)
+    except datafile.DataFileError as error:
+        raise ExhibitDataError(error.path, error.line, error.column, error.message, error.hint) from None
     tables = {
         name: TableSpec(name, spec["title"], tuple(spec["rows"]), spec.get("notes") or {})
         for name, spec in (data.get("tables") or {}).items()
@@ -106,13 +119,85 @@ def load_exhibits(path: Path, book: FigureBook) -> Exhibits:
         )
         for name, spec in (data.get("charts") or {}).items()
     }
-    for spec in tables.values():
-        for figure in [*spec.rows, *spec.notes]:
-            book.get_figure(figure)  # an unknown name fails here, with the closest names
-    for spec in charts.values():
-        for figure in spec.figure_names():
-            book.get_figure(figure)
+    for problem in exhibit_problems(tables, charts, book):
+        line, column = marks.get(problem.where, (0, 0))
+        raise ExhibitDataError(shown, line, column, problem.message, problem.hint)
     return Exhibits(tables, charts)
+
+
+@dataclass(frozen=True)
+class ExhibitProblem:
+    where: tuple  # the path of keys to the value at fault, for its line and column
+    message: str
+    hint: str = ""
+
+
+def exhibit_problems(tables: dict[str, TableSpec], charts: dict[str, ChartSpec], book: FigureBook):
+    """What the schema cannot know: figures the data lacks, charts of text, series of the wrong length."""
+    for name, spec in tables.items():
+        for index, figure in enumerate(spec.rows):
+            if figure not in book:
+                yield _unknown_figure(figure, ("tables", name, "rows", index), book)
+        for figure in spec.notes:
+            if figure not in spec.rows:
+                yield ExhibitProblem(
+                    ("tables", name, "notes", figure),
+                    f"表 {name} 的备注 “{figure}” 不在 rows 中",
+                    "备注只能写给表中的行",
+                )
+    for name, spec in charts.items():
+        for position, series in enumerate(spec.series):
+            where = ("charts", name, "series", position)
+            if len(series.figures) != len(spec.categories):
+                yield ExhibitProblem(
+                    (*where, "figures"),
+                    f"图 {name} 的系列 “{series.name}” 有 {len(series.figures)} 个数据项，"
+                    f"但 categories 有 {len(spec.categories)} 个",
+                    "每个系列为每个类别给一个数据项",
+                )
+            for index, figure in enumerate(series.figures):
+                if figure not in book:
+                    yield _unknown_figure(figure, (*where, "figures", index), book)
+                elif book[figure].known and not book[figure].is_number:
+                    yield ExhibitProblem(
+                        (*where, "figures", index),
+                        f"图 {name} 中的 “{figure}” 是文字，图只能画数字",
+                        "换成数值型的数据项",
+                    )
+
+
+def _unknown_figure(name: str, where: tuple, book: FigureBook) -> ExhibitProblem:
+    suggestions = closest_names(name, book)
+    hint = f"是否想用：{'、'.join(suggestions)}" if suggestions else "先在 data/figures.yml 中添加这一项"
+    return ExhibitProblem(where, f"未知数据项 “{name}”", hint)
+
+
+def _explain(error, where: tuple) -> tuple[str, str]:
+    """Say a schema error of the exhibits file in the writer's words."""
+    place = " ".join(str(part) for part in where[:2]) or "文件顶层"
+    kind = error.validator
+    if kind == "required":
+        missing = re.search(r"'(\w+)'", error.message).group(1)
+        return f"{place} 缺少 {missing}", "表要有 title 和 rows；图要有 title、categories 和 series"
+    if kind == "additionalProperties":
+        allowed = "、".join(error.schema.get("properties", {})) or "无"
+        return f"{place} 有未知字段 {where[-1] if where else ''}", f"可用字段：{allowed}"
+    if kind == "pattern":
+        if "." in error.validator_value:
+            return f"“{error.instance}” 不是数据项名称", "数据项名称写成 分组.名称，如 population.total"
+        return f"名称 “{error.instance}” 只能用字母、数字、下划线、点和连字符", ""
+    if kind == "type":
+        return f"{place} 的 {where[-1] if len(where) > 2 else '内容'} 类型不对", _TYPE_HINTS.get(where[-1:], "")
+    if kind == "minItems":
+        return f"{place} 的 {where[-1]} 是空的", "至少写一项"
+    return f"{place}：{error.message}", ""
+
+
+_TYPE_HINTS = {
+    ("rows",): "rows 是数据项名称的列表，每行写 - 分组.名称",
+    ("series",): "series 是列表，每项有 name 和 figures",
+    ("categories",): "categories 是类别名称的列表，如 [2019年, 2020年]",
+}
 
 
 def value_cell(figure: Figure) -> str:

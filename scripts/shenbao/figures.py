@@ -6,24 +6,19 @@ functions, so a figure is parsed, validated and formatted in one place.
 
 from __future__ import annotations
 
+import datetime
 import difflib
-import functools
 import html
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
-import fastjsonschema
-import yaml
-
+from shenbao import datafile
+from shenbao.datafile import DataFileError as FigureDataError  # the name the rest of the code knows
 from shenbao.markers import placeholder
 
-# libyaml when PyYAML has it: composing a large figures file is several times faster.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-SCHEMA = resources.files("shenbao") / "schemas" / "figures.schema.json"  # package data: works from a wheel
+SCHEMA = "figures"  # shenbao/schemas/figures.schema.json; data/figures.schema.json is the editors' copy
 
 Number = int | float
 
@@ -36,21 +31,7 @@ SPECIAL_NAMES = {
     TITLE: "网站名称、DOCX 的标题和文件名，缺少时用 mkdocs.yml 的 site_name",
     APPLICANT: "DOCX 文件属性中的作者（申报单位），缺少时留空",
 }
-Mark = tuple[int, int]  # 1-based line and column in the YAML file
-
-
-class FigureDataError(Exception):
-    """A problem in the figures file, located for the writer."""
-
-    def __init__(self, path: str | Path, line: int, column: int, message: str, hint: str = ""):
-        self.path, self.line, self.column = str(path), line, column
-        self.message, self.hint = message, hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        hint = f"（提示：{self.hint}）" if self.hint else ""
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: {self.message}{hint}"
+__all__ = ["FigureDataError"]
 
 
 class UnknownFigureError(KeyError):
@@ -164,15 +145,24 @@ def load_figures(path: str | Path) -> FigureBook:
     """Read and validate the figures file; every error names its line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data, marks = datafile.read_yaml(path)
     except FileNotFoundError:
         raise FigureDataError(path, 0, 0, "找不到数据文件", "data/figures.yml 应在项目根目录下") from None
-    return parse_figures(text, path)
+    return figures_from(data, marks, path)
 
 
 def parse_figures(text: str, path: str | Path = "data/figures.yml") -> FigureBook:
-    data, marks = _compose(text, path)
-    _validate(data, marks, path)
+    data, marks = datafile.parse_yaml(text, path)
+    return figures_from(data, marks, path)
+
+
+def figures_from(data, marks: datafile.Marks, path: str | Path) -> FigureBook:
+    """The figures of a parsed file, once it is valid; every error names its line."""
+    if not data:
+        raise FigureDataError(
+            path, 0, 0, "数据文件是空的", "至少要有 application.title（申报材料标题），见 README 中的示例"
+        )
+    datafile.validate(data, marks, path, SCHEMA, _explain)
     figures = {}
     for group, members in (data or {}).items():
         for key, spec in members.items():
@@ -190,79 +180,6 @@ def parse_figures(text: str, path: str | Path = "data/figures.yml") -> FigureBoo
     return FigureBook(figures, path)
 
 
-def _compose(text: str, path) -> tuple[object, dict[tuple, Mark]]:
-    """Parse YAML keeping where every key and value starts, refusing duplicate keys."""
-    try:
-        root = yaml.compose(text, Loader=_FAST_LOADER)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = f"YAML 格式错误：{error.problem or error.context}"
-        raise FigureDataError(
-            path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对"
-        ) from None
-    marks: dict[tuple, Mark] = {}
-    scalars = yaml.SafeLoader("")  # only its constructor is used, once for every scalar
-
-    def build(node, where: tuple):
-        marks[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            result = {}
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in result:
-                    line = key_node.start_mark.line + 1
-                    raise FigureDataError(
-                        path, line, key_node.start_mark.column + 1, f"重复的名称 “{key}”", "同一分组内名称不能重复"
-                    )
-                result[key] = build(value_node, (*where, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*where, i)) for i, item in enumerate(node.value)]
-        return scalars.construct_object(node)
-
-    if root is None:
-        return {}, marks
-    return build(root, ()), marks
-
-
-@functools.cache
-def _schema() -> dict:
-    return json.loads(SCHEMA.read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _quick_validator():
-    """Compiled to Python: checks a thousand figures in milliseconds, but explains errors poorly."""
-    return fastjsonschema.compile(_schema())
-
-
-@functools.cache
-def _explaining_validator():
-    import jsonschema  # only a broken file needs it: keep its import off every build
-
-    return jsonschema.Draft202012Validator(_schema())
-
-
-def _validate(data, marks: dict[tuple, Mark], path) -> None:
-    try:
-        _quick_validator()(data)
-        return
-    except fastjsonschema.JsonSchemaException:
-        pass  # find out where and why, in the writer's words
-    errors = sorted(_explaining_validator().iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0)))
-    if not errors:
-        return
-    error = errors[0]
-    where = tuple(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        if extra:
-            where = (*where, extra[0])
-    line, column = marks.get(where, marks.get(where[:-1], (1, 1)))
-    message, hint = _explain(error, where)
-    raise FigureDataError(path, line, column, message, hint)
-
-
 def _explain(error, where: tuple) -> tuple[str, str]:
     """Say a schema error in the writer's words."""
     name = ".".join(str(part) for part in where[:2]) or "文件顶层"
@@ -277,8 +194,17 @@ def _explain(error, where: tuple) -> tuple[str, str]:
         return f"{name} 缺少 {missing}", hints.get(missing, "")
     if kind == "additionalProperties":
         return f"{name} 有未知字段 {where[-1]}", "可用字段：label、value、unit、approx、note、keep"
-    if kind in ("minimum", "maximum"):
+    if kind in ("minimum", "maximum") and "maximum" in error.schema:  # only ratios have both bounds
         return f"{name} 的比率 {error.instance} 不在 0 到 100 之间", "百分比写数字本身，如 99.76"
+    if kind == "minimum":
+        return f"{name} 的值 {error.instance} 是负数，数量和金额不能为负", "检查是否多写了负号"
+    if isinstance(error.instance, datetime.date):
+        return f"{name} 的 {where[-1]} 是日期，数据项的值只能是数字或文字", f'日期请加引号，如 "{error.instance}"'
+    if kind == "type" and where[-1:] == ("value",) and isinstance(error.instance, str):
+        return (
+            f"{name} 的值 “{error.instance}” 是文字，但它有单位",
+            "有单位的值要写阿拉伯数字，如 1200；“余”“多”等概数词写在 approx 中",
+        )
     if kind == "enum":
         return f"{name} 的 {where[-1]} 只能是 {'、'.join(error.validator_value)}", ""
     if kind == "type":

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from shenbao import exhibits, markers
+from shenbao import exhibits, markers, sandbox
 from shenbao.config import PLUGIN_NAME
-from shenbao.figures import FigureBook, UnknownFigureError
+from shenbao.figures import FigureBook
 from shenbao.references import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
@@ -51,10 +51,8 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
 
     def fig(name: str) -> str:
         """A figure as Markdown: ``1271人``, or 【待填：…】 while it is unknown."""
-        try:
-            return book.get_figure(name).as_markdown()
-        except UnknownFigureError as error:
-            raise PluginError(f"docs/{page_uri() or '?'}: {error}") from None
+        # an unknown name fails here only when it was not a literal (checked before): render_page locates it
+        return book.get_figure(name).as_markdown()
 
     def missing(description: str) -> str:
         """Mark text the source lost, visibly, so the final build refuses it."""
@@ -71,40 +69,78 @@ def define_env(env) -> None:
     project = plugin.project
     env.variables["figures"] = project.figures
     env.variables["exhibits"] = project.exhibits
+    _withdraw_host(env)
     for name, function in make_macros(
         project.figures, project.exhibits, lambda: env.page.file.src_uri if env.page else None
     ).items():
         env.macro(function, name)
 
 
+# What mkdocs-macros itself hands every page; pages are rendered in the sandbox, this is defence in depth.
+_HOST_VARIABLES = ("config", "environment", "plugin", "git")
+_HOST_MACROS = ("context", "macros_info", "now", "fix_url")
+OWN_MACROS = ("fig", "table", "chart", "ref", "missing")
+
+
+def _withdraw_host(env) -> None:
+    for name in _HOST_VARIABLES:
+        env.variables.pop(name, None)
+    for name in _HOST_MACROS:
+        env.macros.pop(name, None)
+
+
+def page_context(env) -> dict:
+    """All a page's template can reach: our macros, the figures and the page's own metadata."""
+    macros = {name: env.macros[name] for name in OWN_MACROS if name in env.macros}
+    meta = {key: value for key, value in env.page.meta.items() if key not in sandbox.UNSAFE_NAMES}
+    return {**meta, **macros, "figures": env.variables["figures"]}
+
+
+def _page_environment(env):
+    """One sandboxed environment for all pages, made on first use (mkdocs-macros' own comes after define_env)."""
+    if getattr(env, "_shenbao_sandbox", None) is None:
+        env._shenbao_sandbox = sandbox.page_environment(Path(env.conf.docs_dir))
+    return env._shenbao_sandbox
+
+
 def on_pre_page_macros(env) -> None:
     """Refuse a page whose template has errors, naming file and line of each.
 
-    A page made only of simple macro calls is rendered here directly, which
-    leaves mkdocs-macros plain text to pass through.
+    A page made only of simple macro calls is rendered here directly; any
+    other page is rendered here in the sandbox. Either way mkdocs-macros gets
+    plain text to pass through, and its own, unsandboxed, Jinja never runs.
     """
     if env.page.meta.get("render_macros") is False:  # the writer asked for the page as it is
         return
     book: FigureBook = env.variables["figures"]
-    known = set(env.variables) | set(env.macros) | set(env.filters) | set(env.env.globals) | JINJA_NAMES
+    context = page_context(env)
+    known = set(context) | sandbox.SAFE_GLOBALS | JINJA_NAMES
     placed = env.variables["exhibits"]
     exhibit_names = [*placed.tables, *placed.charts]
     calls = simple_calls(env.markdown)
-    if calls is None:
-        problems = check_template(env.markdown, env.env, book.keys(), known, exhibit_names)
-    else:
-        problems = check_calls(calls, book.keys(), set(env.macros), exhibit_names)
-    if not problems:
-        if calls is not None:
-            env.markdown = render_calls(env.markdown, calls, env.macros)
-            # nothing is left for Jinja: mkdocs-macros may pass the page through untouched
-            env.page.meta[_SKIP] = False
-        return
     page = env.page
     offset = front_matter_lines(page.file.content_string, env.markdown)
     where = f"{Path(env.conf.docs_dir).name}/{page.file.src_uri}"
-    lines = [f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems]
-    raise PluginError("\n".join(lines))
+    if calls is None:
+        environment = _page_environment(env)
+        problems = check_template(env.markdown, environment, book.keys(), known, exhibit_names, Path(env.conf.docs_dir))
+    else:
+        problems = check_calls(calls, book.keys(), set(OWN_MACROS), exhibit_names)
+    if problems:
+        lines = [
+            f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems
+        ]
+        raise PluginError("\n".join(lines))
+    if calls is not None:
+        env.markdown = render_calls(env.markdown, calls, env.macros)
+    else:
+        try:
+            env.markdown = sandbox.render_page(env.markdown, environment, context)
+        except sandbox.RenderError as error:
+            line = f":{error.line + offset}" if error.line else ""
+            raise PluginError(f"{where}{line}: {error.message}") from None
+    # nothing is left for Jinja: mkdocs-macros passes the page through untouched
+    env.page.meta[_SKIP] = False
 
 
 def on_post_page_macros(env) -> None:

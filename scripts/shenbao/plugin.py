@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import changes_page, charts, docx_export, layout, print_css, review
+from shenbao import changes_page, charts, docx_export, layout, print_css, review, sources
 from shenbao.config import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, SPECIAL_NAMES, TITLE
@@ -101,6 +101,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         return self.config.mode == FINAL
 
     def on_files(self, files: Files, config):
+        if problems := sources.source_problems(Path(config.docs_dir), self.project.root):
+            raise PluginError("\n".join(problems))  # links out of docs/, pages in another encoding
         files.append(File.generated(config, review.REVIEW_PAGE, content=review.STUB))
         files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
         if self.config.since:

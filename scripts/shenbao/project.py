@@ -16,10 +16,11 @@ from pathlib import Path
 
 import yaml
 
+from shenbao import datafile
 from shenbao import exhibits as exhibits_module
 from shenbao.config import PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import document_order, nav_paths
-from shenbao.figures import FigureBook, FigureDataError, UnknownFigureError, load_figures
+from shenbao.figures import FigureBook, FigureDataError, load_figures
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -139,19 +140,15 @@ def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
 
 def _load_exhibits(root: Path, options: ShenbaoConfig, book: FigureBook) -> exhibits_module.Exhibits:
     try:
-        return exhibits_module.load_exhibits(root / options.exhibits, book)
+        return exhibits_module.load_exhibits(root / options.exhibits, book, options.exhibits)
     except FigureDataError as error:
-        error.path = options.exhibits
         raise ProjectError(str(error)) from None
-    except UnknownFigureError as error:
-        raise ProjectError(f"{options.exhibits}: {error}") from None
 
 
 def _read_settings(path: Path, shown: str, empty):
     if not path.exists():
         return empty
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig")) or empty
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise ProjectError(f"{shown}:{mark.line + 1}:{mark.column + 1}: YAML 格式错误：{error.problem}") from None
+        return datafile.read_yaml(path, shown)[0] or empty
+    except datafile.DataFileError as error:
+        raise ProjectError(str(error)) from None

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
 
+from shenbao import sandbox
 from shenbao.figures import closest_names
 
 # Names Jinja itself provides inside templates, besides its globals (range, dict …).
 JINJA_NAMES = frozenset({"loop", "self", "caller", "varargs", "kwargs"})
 FIGURE_MACRO = "fig"
 EXHIBIT_MACROS = ("table", "chart", "ref")
+# Our macros, each taking exactly one argument: what it is, for the message when it is missing.
+MACRO_ARGUMENTS = {
+    "fig": '数据项名称，如 fig("population.total")',
+    "table": '表的名称，如 table("indicators")',
+    "chart": '图的名称，如 chart("funding")',
+    "ref": '表或图的名称，如 ref("indicators")',
+    "missing": '缺失内容的说明，如 missing("原件此处缺页")',
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,7 @@ class Problem:
     line: int  # 1-based, in the text given
     message: str
     hint: str = ""
+    rule: str = ""  # e.g. template-unsafe, macro-arguments; "" for the kinds told apart by message
 
 
 @dataclass(frozen=True)
@@ -79,11 +90,26 @@ def check_calls(calls: list[Call], figure_names, known_names: set[str], exhibit_
             problems.append(
                 _unknown(call.argument, call.line, exhibit_names, "未知的表或图", "在 data/exhibits.yml 中定义它")
             )
+        elif call.macro in sandbox.UNSAFE_NAMES:
+            use = sandbox.unsafe_name(call.macro, call.line)
+            problems.append(Problem(use.line, use.message, use.hint, use.rule))
         elif call.macro not in known_names:
             problems.append(
                 _unknown(call.macro, call.line, known_names, "未定义的名称", '数据项请写成 fig("分组.名称")')
             )
     return problems
+
+
+_LITERAL_FIGURE_CALL = re.compile(r"""\bfig\(\s*(["'])(?P<name>[^"'\\\n{}]+)\1\s*\)""")
+
+
+def figure_names_in_text(markdown: str) -> set[str]:
+    """The figures a page names in ``fig("…")``, found without Jinja's parser.
+
+    For a page with a syntax error: its one error is reported, and its figures
+    must not all be reported as unused besides.
+    """
+    return {match["name"] for match in _LITERAL_FIGURE_CALL.finditer(markdown)}
 
 
 def render_calls(markdown: str, calls: list[Call], macros: dict) -> str:
@@ -138,15 +164,44 @@ def undefined_names(tree: nodes.Template, known: set[str]) -> list[Reference]:
     ]
 
 
+def macro_argument_problems(tree: nodes.Template) -> list[Problem]:
+    """Calls of our macros with other than one argument: rendering would stop with a traceback."""
+    problems = []
+    for call in tree.find_all(nodes.Call):
+        if not (isinstance(call.node, nodes.Name) and call.node.name in MACRO_ARGUMENTS):
+            continue
+        if len(call.args) != 1 or call.kwargs or call.dyn_args or call.dyn_kwargs:
+            name = call.node.name
+            problems.append(
+                Problem(
+                    call.lineno,
+                    f"{name} 需要正好一个参数，这里给了 {len(call.args) + len(call.kwargs)} 个",
+                    f"写成 {name}(…)，参数是{MACRO_ARGUMENTS[name]}",
+                    "macro-arguments",
+                )
+            )
+    return problems
+
+
 def check_template(
-    markdown: str, environment: jinja2.Environment, figure_names, known_names: set[str], exhibit_names=()
+    markdown: str,
+    environment: jinja2.Environment,
+    figure_names,
+    known_names: set[str],
+    exhibit_names=(),
+    include_root: Path | None = None,
 ) -> list[Problem]:
-    """All template problems of a page: syntax, unknown figures and exhibits, undefined names."""
+    """All template problems of a page: syntax, unsafe uses, wrong arguments, unknown names.
+
+    ``include_root``, the folder includes are read from, lets an include of a
+    missing file be reported here too.
+    """
     try:
         tree = parse_template(markdown, environment)
     except jinja2.TemplateSyntaxError as error:
         return [Problem(error.lineno, f"模板语法错误：{error.message}", "检查 {{ }} 和 {% %} 是否成对")]
-    problems = []
+    problems = [Problem(u.line, u.message, u.hint, u.rule) for u in sandbox.unsafe_uses(tree, include_root)]
+    problems += macro_argument_problems(tree)
     for ref in figure_references(tree):
         if ref.name not in figure_names:
             suggestions = closest_names(ref.name, figure_names)
@@ -157,8 +212,10 @@ def check_template(
             suggestions = closest_names(ref.name, exhibit_names)
             hint = f"是否想用：{'、'.join(suggestions)}" if suggestions else "在 data/exhibits.yml 中定义它"
             problems.append(Problem(ref.line, f"未知的表或图 “{ref.name}”", hint))
-    for ref in undefined_names(tree, known_names):
-        suggestions = closest_names(ref.name, known_names)
+    for ref in undefined_names(tree, known_names - sandbox.UNSAFE_NAMES):
+        if ref.name in sandbox.UNSAFE_NAMES:
+            continue  # reported above as unsafe
+        suggestions = closest_names(ref.name, known_names - sandbox.UNSAFE_NAMES)
         hint = f"是否想用：{'、'.join(suggestions)}" if suggestions else '数据项请写成 fig("分组.名称")'
         problems.append(Problem(ref.line, f"未定义的名称 “{ref.name}”", hint))
     return sorted(problems, key=lambda p: p.line)

@@ -6,27 +6,38 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+NO_GIT = "无版本信息（找不到 git）"
+
 
 @dataclass(frozen=True)
 class Revision:
     commit: str  # short hash, "" outside git
     date: str  # commit date, YYYY-MM-DD
     dirty: bool
+    git_found: bool = True
 
     @property
     def label(self) -> str:
+        if not self.git_found:
+            return NO_GIT
         if not self.commit:
             return "未纳入 git 的工作副本"
         return f"{self.commit}{'（含未提交修改）' if self.dirty else ''}，{self.date}"
 
 
-def _git(project: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True)
+def _git(project: Path, *args: str) -> str | None:
+    """git's answer, "" when it has none; None when git cannot be run at all (not installed, not on PATH)."""
+    try:
+        result = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True)
+    except OSError:
+        return None
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def build_revision(project: Path) -> Revision:
     commit = _git(project, "rev-parse", "--short", "HEAD")
+    if commit is None:  # a build without git still builds: the revision is what is lost
+        return Revision("", "", False, git_found=False)
     if not commit:
         return Revision("", "", False)
     date = _git(project, "log", "-1", "--format=%cs")
@@ -36,7 +47,7 @@ def build_revision(project: Path) -> Revision:
 
 def page_dates(docs_dir: Path) -> dict[str, str]:
     """The date each page last changed in git, by path below docs/; one git call for all."""
-    log = _git(docs_dir, "log", "--format=%x00%cs", "--name-only", "--relative", "--", ".")
+    log = _git(docs_dir, "log", "--format=%x00%cs", "--name-only", "--relative", "--", ".") or ""
     dates: dict[str, str] = {}
     date = ""
     for line in log.splitlines():

@@ -1,0 +1,188 @@
+"""What a page's template may do: call our macros and use plain Jinja, nothing else.
+
+A page is text from anyone who can open a pull request. Jinja as
+mkdocs-macros sets it up can reach Python itself
+(``lipsum.__globals__["os"]``), and hands every page the build's
+configuration, the host's versions and the files on disk. Here a page is
+rendered in a sandboxed environment that knows only our macros and the page's
+own metadata, includes only files inside docs/, and ``unsafe_uses`` refuses
+the same things before rendering, with their lines, for the build and for
+``make check`` alike.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+# Jinja's globals a page may use; lipsum, cycler and joiner are left out (lipsum reaches Python's modules).
+SAFE_GLOBALS = frozenset({"range", "dict", "namespace"})
+# Names mkdocs-macros or Jinja hand to templates that tell about the host or reach code.
+UNSAFE_NAMES = frozenset(
+    {
+        "config",
+        "environment",
+        "plugin",
+        "git",
+        "page",
+        "navigation",
+        "files",
+        "extra",
+        "macros",
+        "filters",
+        "filters_builtin",
+        "context",
+        "macros_info",
+        "render_file",
+        "now",
+        "fix_url",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "self",
+    }
+)
+RULE = "template-unsafe"
+INCLUDE_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
+@dataclass(frozen=True)
+class UnsafeUse:
+    line: int
+    message: str
+    hint: str
+    rule: str = RULE
+
+
+def unsafe_uses(tree: nodes.Template, include_root: Path | None = None) -> list[UnsafeUse]:
+    """Every use of the host or of Python in a parsed page, in document order.
+
+    ``include_root`` is the folder includes are read from; given, an include of
+    a file that is not there is reported too, instead of failing mid-render.
+    """
+    found = [*_unsafe_names(tree), *_private_attributes(tree), *_includes(tree, include_root)]
+    return sorted(found, key=lambda use: use.line)
+
+
+def unsafe_name(name: str, line: int) -> UnsafeUse:
+    return UnsafeUse(
+        line,
+        f"页面不能使用 “{name}”：它会暴露构建环境或执行代码",
+        "页面只能用 fig、table、chart、ref、missing 和普通的 Jinja 语句",
+    )
+
+
+def _unsafe_names(tree: nodes.Template) -> list[UnsafeUse]:
+    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    return [
+        unsafe_name(name.name, name.lineno)
+        for name in tree.find_all(nodes.Name)
+        if name.ctx == "load" and name.name in UNSAFE_NAMES and name.name not in assigned
+    ]
+
+
+def _private_attributes(tree: nodes.Template) -> list[UnsafeUse]:
+    """``x.__class__``, ``x._private``, ``x["__globals__"]``: the ways from a value to Python."""
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
+        if isinstance(name, str) and name.startswith("_"):
+            found.append(UnsafeUse(node.lineno, f"页面不能访问以下划线开头的属性 “{name}”", "去掉这一段模板代码"))
+    return found
+
+
+def _includes(tree: nodes.Template, include_root: Path | None) -> list[UnsafeUse]:
+    found = []
+    for node in tree.find_all(INCLUDE_TAGS):
+        name = _constant(node.template)
+        if not isinstance(name, str):
+            found.append(UnsafeUse(node.lineno, "include 和 import 只能写固定的文件名", '如 {% include "片段.md" %}'))
+        elif not is_inside(name):
+            found.append(
+                UnsafeUse(
+                    node.lineno,
+                    f"不能引用 docs/ 以外的文件 “{name}”",
+                    "被引用的文件放在 docs/ 中，用相对于 docs/ 的路径",
+                )
+            )
+        elif include_root is not None and not (include_root / name).is_file():
+            found.append(UnsafeUse(node.lineno, f"找不到被引用的文件 “{name}”", "路径相对于 docs/"))
+    return found
+
+
+def _constant(node) -> object:
+    return node.value if isinstance(node, nodes.Const) else None
+
+
+def is_inside(name: str) -> bool:
+    """A template name that stays below the folder it is read from: relative, no ``..``."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not os.path.isabs(name) and not name.startswith(("/", "\\")) and ".." not in parts
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Reads includes from one folder; a symbolic link leading out of it is refused."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        root = Path(self.searchpath[0]).resolve()
+        if not Path(filename).resolve().is_relative_to(root):
+            raise jinja2.TemplateNotFound(template, f"“{template}” 指向 docs/ 以外")
+        return source, filename, uptodate
+
+
+class PageEnvironment(SandboxedEnvironment):
+    """The sandbox, refusing private attributes as well as those Jinja's sandbox already refuses."""
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+
+def page_environment(include_root: Path, undefined=jinja2.StrictUndefined) -> PageEnvironment:
+    environment = PageEnvironment(loader=ConfinedLoader(str(include_root)), undefined=undefined, autoescape=False)
+    environment.globals = {name: value for name, value in environment.globals.items() if name in SAFE_GLOBALS}
+    return environment
+
+
+class RenderError(Exception):
+    """A page failed while rendering; ``line`` is the page's line where it did."""
+
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+        super().__init__(message)
+
+
+def render_page(markdown: str, environment: jinja2.Environment, context: dict) -> str:
+    """The page rendered with only ``context`` (our macros and the page's metadata) in reach."""
+    try:
+        return environment.from_string(markdown).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise RenderError(error.lineno, f"模板语法错误：{error.message}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise RenderError(_template_line(error), f"页面试图访问不允许的内容：{error}") from None
+    except Exception as error:  # a macro's own error, said in its words, at the line it was called from
+        raise RenderError(_template_line(error), _said(error)) from None
+
+
+def _said(error: Exception) -> str:
+    text = str(error)
+    if isinstance(error, TypeError):
+        return f"宏的参数不对：{text}"
+    if isinstance(error, jinja2.UndefinedError):
+        return f"未定义的名称：{text}"
+    return text
+
+
+def _template_line(error: Exception) -> int:
+    """The page's line Jinja was executing when ``error`` was raised (0 when unknown)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == "<template>"]
+    return lines[-1] if lines else 0

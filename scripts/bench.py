@@ -20,7 +20,6 @@ import argparse
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -126,18 +125,16 @@ def exhibits_yaml(pages: int) -> str:
 
 def make_applications(where: Path, pages: int) -> tuple[Path, Path]:
     """The project variant and the plain variant of one synthetic application."""
+    from shenbao.scaffold import template_files
+
     ours, plain = where / "ours", where / "plain"
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", config, flags=re.M)
+    new = template_files()  # an application as `shenbao new` starts it, whatever this repository holds
+    config = re.sub(r"^nav:\n(?:[ \t]+.*\n)+", "", new["mkdocs.yml"], flags=re.M)
     (ours / "docs").mkdir(parents=True)
     (ours / "data").mkdir()
     (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
-    for shared in ("scripts", "overrides"):
-        if (ROOT / shared).exists():  # the tool's own files; whichever of them mkdocs.yml names
-            (ours / shared).symlink_to(ROOT / shared)
     for settings in ("check.yml", "terms.yml", "relations.yml"):
-        if (ROOT / "data" / settings).exists():  # make check runs without them too
-            shutil.copy(ROOT / "data" / settings, ours / "data" / settings)
+        (ours / "data" / settings).write_text(new[f"data/{settings}"], encoding="utf-8")
     (ours / "data" / "figures.yml").write_text(figures_yaml(pages), encoding="utf-8")
     (ours / "data" / "exhibits.yml").write_text(exhibits_yaml(pages), encoding="utf-8")
 
@@ -151,8 +148,9 @@ def make_applications(where: Path, pages: int) -> tuple[Path, Path]:
 
 
 def plain_config(config: str) -> str:
-    """The same site settings without macros and hooks."""
+    """The same site settings without our plugin and macros."""
     config = re.sub(r"^  - macros:\n(?:      .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^  - shenbao\b.*\n", "", config, flags=re.M)
     config = re.sub(r"^hooks:\n(?:  - .*\n)+", "", config, flags=re.M)
     config = re.sub(r"^  custom_dir: .*\n", "", config, flags=re.M)
     # nothing to watch: the plain variant has no data/ and no overrides/, and MkDocs refuses missing folders

@@ -176,5 +176,6 @@ def test_ignore_all_on_one_line(seeded):
 def test_a_page_that_is_not_utf8_is_located(seeded):
     (seeded / "docs" / "gbk.md").write_bytes("# 标题\n\n正文。\n".encode("gbk"))
     result = run_cli(seeded, "check")
-    assert "docs/gbk.md:1:1: data: 页面不是 UTF-8 编码 (用编辑器另存为 UTF-8)" in result.stdout
+    assert result.returncode == 1
+    assert "docs/gbk.md:1: 文件不是 UTF-8 编码（看来是 GB18030（GBK））" in result.stderr
     assert "Traceback" not in result.output

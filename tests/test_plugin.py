@@ -85,14 +85,16 @@ def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
         html = (site / "a-jiben.html").read_text(encoding="utf-8")
         assert "300个" in html and "286个" not in html
         assert "二、主要做法" in (site / "b-zuofa.html").read_text(encoding="utf-8"), "numbering restarts"
+        # under serve the DOCX follows the reload, written by the export thread when pandoc is done
+        deadline = time.time() + 120
+        while not list((site / "downloads").glob("*.docx")) and time.time() < deadline:
+            time.sleep(0.2)
+        docx = next((site / "downloads").glob("*.docx"))
+        time.sleep(0.5)  # the file appears by rename, complete
+        with zipfile.ZipFile(docx) as archive:
+            assert "300个" in archive.read("word/document.xml").decode("utf-8")
     finally:
         first.plugins.on_shutdown()
-    deadline = time.time() + 60
-    while not list((site / "downloads").glob("*.docx")) and time.time() < deadline:
-        time.sleep(0.2)  # under serve the DOCX follows the reload; on_shutdown waited for it
-    docx = next((site / "downloads").glob("*.docx"))
-    with zipfile.ZipFile(docx) as archive:
-        assert "300个" in archive.read("word/document.xml").decode("utf-8")
 
 
 def _free_port() -> int:

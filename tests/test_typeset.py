@@ -318,7 +318,7 @@ def test_a_bad_layout_setting_stops_the_build_with_its_name(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace('"四号"', '"四四号"', 1), encoding="utf-8")
     result = run_cli(project, "build")
     assert result.returncode != 0
-    assert re.search(r"mkdocs\.yml:\d+: extra\.layout\.overrides\.\w+\.size: 无法识别 “四四号”", result.output), (
-        result.output
-    )
+    assert re.search(
+        r"mkdocs\.yml:\d+: plugins\.shenbao\.layout\.overrides\.\w+\.size: 无法识别 “四四号”", result.output
+    ), result.output
     assert "提示" in result.output and "Traceback" not in result.output

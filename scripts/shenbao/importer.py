@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from shenbao import statistics
+from shenbao.figures import place_approx
 from shenbao.numbering import heading_id
 from shenbao.statistics import DEFAULT_ALLOWED, DEFAULT_PATTERNS, find_dates, find_statistics
 
@@ -520,7 +521,7 @@ def figures_in_line(line: str, registry: Registry, report: Report, units, allowe
             value = stat.number  # a rate above 100 is not a share; kept as written
         label = counted_label(stat.label.replace("\ue000", ""), stat.unit, plain[stat.end :])
         name = registry.add(label, value, stat.unit, approx, sentence, report)
-        shown = f"{stat.number}{approx}{stat.unit}"
+        shown = "".join(place_approx(stat.number, approx, stat.unit))  # as the build will write it
         if shown != stat.text[start - stat.start :]:
             report.review.append(f"`{name}`：原文“{stat.text}”将显示为“{shown}”，请核对")
         edits.append((start, stat.end, call(name)))

@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from shenbao.figures import closest_names
+from shenbao.statistics import DEFAULT_PATTERNS
 
 CHECK, TERMS, RELATIONS = "check.yml", "terms.yml", "relations.yml"
 RELATION_KINDS = ("at_most", "quotient", "sum_at_most")
@@ -172,7 +173,10 @@ def load_check_settings(data_dir: Path, shown_dir: str, rule_ids=()) -> tuple[Ch
         per_file_ignores=check.get("per_file_ignores") or {},
         counters=[*(check.get("counters") or []), *(check.get("units") or [])],
         allowed=[str(a) for a in check.get("allowed_in_prose") or []],
-        allowed_patterns=check.get("allowed_patterns") or [],
+        # without the key, the usual exceptions (ordinals, serial numbers, titles); an empty list means none
+        allowed_patterns=list(check["allowed_patterns"] or [])
+        if "allowed_patterns" in check
+        else list(DEFAULT_PATTERNS),
         terms=terms,
         relations=relations,
         relation_lines=lines,

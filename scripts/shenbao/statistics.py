@@ -31,7 +31,8 @@ APPROXIMATE = ("余", "多")  # written after the number or its magnitude: 100�
 LEADING = ("近", "约")  # written before the number: 近3万份, 约60%
 # Numbers that are names, not quantities (observances, the 13亿 day); projects add theirs in check.yml.
 DEFAULT_ALLOWED = ("3.8", "5.29", "7.11", "13亿")
-DEFAULT_PATTERNS = (r"第\d+",)  # ordinals: 第3名
+# ordinals (第3名), serial numbers (5号), names in 《》: the exceptions check.yml starts from
+DEFAULT_PATTERNS = (r"第\d+", r"\d+号", r"《[^》\n]*》")
 
 _NUMBER = r"(?<![\d.,])(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
 _CLAUSE_END = re.compile(r"[，。；：、,;:（）()|!！?？\s\ue000“”\"《》]")

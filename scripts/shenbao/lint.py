@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shenbao import textfile
 from shenbao.project import Project, ProjectError
 from shenbao.rules import BY_ID, ERROR, RULES, SAFE, Diagnostic, Fix, Rule
 from shenbao.rules.base import PAGE
@@ -58,15 +59,14 @@ def load_error(error: ProjectError) -> Diagnostic:
 
 
 def read_pages(project: Project) -> tuple[list[Page], list[Diagnostic]]:
-    """The pages, and a located problem for each one that is not UTF-8 text."""
+    """The pages, and a located problem for each one that is too big or not UTF-8 text."""
     pages, problems = [], []
     for uri in project.page_paths():
         shown = project.shown(project.docs_dir / uri)
         try:
-            pages.append(Page(shown, uri, (project.docs_dir / uri).read_text(encoding="utf-8-sig")))
-        except UnicodeDecodeError as error:
-            line = (project.docs_dir / uri).read_bytes()[: error.start].count(b"\n") + 1
-            problems.append(Diagnostic(shown, line, 1, "data", "页面不是 UTF-8 编码", "用编辑器另存为 UTF-8"))
+            pages.append(Page(shown, uri, textfile.read_text(project.docs_dir / uri, textfile.MAX_PAGE_BYTES, shown)))
+        except textfile.TextFileError as error:  # the same words the build uses: encoding found, how to fix
+            problems.append(Diagnostic(shown, error.line or 1, 1, "data", error.message, error.hint))
     return pages, problems
 
 

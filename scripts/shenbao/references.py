@@ -30,6 +30,9 @@ MACRO_ARGUMENTS = {
 }
 
 
+MACRO_ARGUMENTS_RULE = "macro-arguments"  # the rule id of a macro called with the wrong arguments
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int  # 1-based, in the text given
@@ -177,7 +180,7 @@ def macro_argument_problems(tree: nodes.Template) -> list[Problem]:
                     call.lineno,
                     f"{name} 需要正好一个参数，这里给了 {len(call.args) + len(call.kwargs)} 个",
                     f"写成 {name}(…)，参数是{MACRO_ARGUMENTS[name]}",
-                    "macro-arguments",
+                    MACRO_ARGUMENTS_RULE,
                 )
             )
     return problems

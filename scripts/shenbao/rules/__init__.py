@@ -16,6 +16,8 @@ RULES: tuple[Rule, ...] = (
     references.unknown_figure,
     references.unknown_exhibit,
     references.template,
+    references.template_unsafe,
+    references.macro_arguments,
     references.unused_figure,
     typed_number.typed_number,
     terms.term,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from shenbao.figures import BUILD_FIGURES, closest_names
-from shenbao.references import check_template, simple_calls
+from shenbao.references import MACRO_ARGUMENTS_RULE, check_calls, check_template, simple_calls
 from shenbao.rules.base import PAGE, PROJECT, Finding, rule
 from shenbao.rules.context import Context
 from shenbao.rules.page import Page
 from shenbao.rules.rendering import EXHIBIT, FIGURE, OTHER, environment, known_names, macro_uses, page_macros
+from shenbao.sandbox import RULE as TEMPLATE_UNSAFE
 
 
 class _Everything:
@@ -68,6 +69,22 @@ def unknown_exhibit(page: Page, context: Context) -> Iterator[Finding]:
             )
 
 
+def _template_problems(page: Page, context: Context) -> list:
+    """Every problem of the page's template code; figures and exhibits are left to their own rules."""
+    known = known_names(page_macros(context.project.figures, context.project.exhibits, page))
+    calls = simple_calls(page.text)
+    if calls is not None:  # nothing but macro calls: their names are all there is to check
+        return check_calls(calls, _Everything(), known, _Everything())
+    return check_template(page.text, environment(), _Everything(), known, _Everything(), context.project.docs_dir)
+
+
+def _problems_of(kind: str, page: Page, context: Context) -> Iterator[Finding]:
+    columns = {use.line: use.column for use in macro_uses(page) or [] if use.kind == OTHER}
+    for problem in _template_problems(page, context):
+        if problem.rule == kind:
+            yield Finding(problem.line, columns.get(problem.line, 1), problem.message, problem.hint)
+
+
 @rule("template", "模板代码语法正确、只用已定义的名称", scope=PAGE)
 def template(page: Page, context: Context) -> Iterator[Finding]:
     """检查什么：页面中 `{{ }}`、`{% %}` 模板代码的语法，以及其中用到的名称是否都有定义。
@@ -79,15 +96,37 @@ def template(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：按提示改正名称或补全括号；数据项写成 `fig("分组.名称")`。
     """
-    known = known_names(page_macros(context.project.figures, context.project.exhibits, page))
-    if simple_calls(page.text) is not None:  # nothing but macro calls: their names are all there is to check
-        for use in macro_uses(page) or []:
-            if use.kind == OTHER and use.macro not in known:
-                hint = _suggest(use.macro, known, '数据项请写成 fig("分组.名称")')
-                yield Finding(use.line, use.column, f"未定义的名称 “{use.macro}”", hint)
-        return
-    for problem in check_template(page.text, environment(), _Everything(), known, _Everything()):
-        yield Finding(problem.line, 1, problem.message, problem.hint)
+    return _problems_of("", page, context)
+
+
+@rule("template-unsafe", "页面不执行代码、不读取主机：只用宏和普通的 Jinja 语句", scope=PAGE)
+def template_unsafe(page: Page, context: Context) -> Iterator[Finding]:
+    """检查什么：页面模板中 `config`、`environment`、`page`、`lipsum`、`cycler`、`self` 等名称，
+    以下划线开头的属性或键（`__globals__`、`__class__`），以及 docs/ 以外或不是固定路径的 `{% include %}`。
+
+    为什么：正文可能来自外部贡献者的拉取请求；这些写法能在构建机器上执行命令、读取文件，
+    或把配置中的绝对路径和主机信息发布到网站上。构建同样拒绝它们，页面也只在沙箱中渲染。
+
+    示例：
+        {{ lipsum.__globals__["os"].popen("id").read() }}
+
+    如何修正：删去这段代码；数字和名称写在 data/figures.yml，用 `fig("分组.名称")` 引用。
+    """
+    return _problems_of(TEMPLATE_UNSAFE, page, context)
+
+
+@rule("macro-arguments", "宏的参数个数和写法正确", scope=PAGE)
+def macro_arguments(page: Page, context: Context) -> Iterator[Finding]:
+    """检查什么：`fig()`、`table()`、`chart()`、`ref()`、`missing()` 各有且只有一个文字参数。
+
+    为什么：少了参数或多了参数，构建会在渲染时停下，而 mkdocs-macros 的报错不指出行号。
+
+    示例：
+        出生人数为{{ fig() }}。
+
+    如何修正：写上数据项、表或图的名称，如 `fig("population.births")`。
+    """
+    return _problems_of(MACRO_ARGUMENTS_RULE, page, context)
 
 
 @rule("unused-figure", "每个数据项都有页面使用，或标记 keep: true", scope=PROJECT, settings="`data/figures.yml`")

@@ -131,7 +131,9 @@ def paragraph_properties(look: TextStyle, layout: Layout) -> etree._Element:
         ppr.append(_el("w:keepLines"))
     if look.page_break_before:
         ppr.append(_el("w:pageBreakBefore"))
-    ppr.append(_el("w:widowControl", val=1))  # no paragraph leaves one line behind or ahead
+    # off: GB/T 9704 sets 22 lines on every full page, so a paragraph may leave one line at a page's end;
+    # the paragraph after a heading gets it back (typeset.keep_short_paragraphs_with_headings)
+    ppr.append(_el("w:widowControl", val=0))
     ppr.extend(chinese_line_breaking())
     ppr.append(_el("w:spacing", before=look.before, after=look.after, line=look.line or 240, lineRule=look.line_rule))
     char = round(layout["body"].size * 20)

@@ -105,17 +105,31 @@ def lines_needed(paragraph: etree._Element, layout: Layout) -> int:
 
 
 def keep_short_paragraphs_with_headings(body: etree._Element, layout: Layout) -> None:
-    """A heading is kept with its next paragraph; a one-line paragraph after it is kept with the next too.
+    """A heading is kept with its next paragraph, and a page never ends with the heading and one line.
 
-    Widow control holds two lines of a longer paragraph together, but a single
-    line cannot be split: without this a page could end with a heading and one line.
+    Body text has no widow control (every full page holds its 22 lines), so the
+    paragraph after a heading gets it: it leaves at least two lines under the
+    heading. A one-line paragraph cannot be split at all, so it goes with the next one.
     """
     paragraphs = body.findall("w:p", NS)
     for heading, following in zip(paragraphs, paragraphs[1:], strict=False):
         if _paragraph_style(heading) not in HEADING_STYLES or _paragraph_style(following) not in BODY_STYLES:
             continue
+        _widow_control(following)
         if following.getnext() is not None and lines_needed(following, layout) == 1:
             _keep_with_next(following)
+
+
+# the elements a paragraph's properties list before w:widowControl, in the schema's order
+_BEFORE_WIDOW_CONTROL = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr")
+
+
+def _widow_control(paragraph: etree._Element) -> None:
+    ppr = _child(paragraph, "pPr", first=True)
+    if ppr.find("w:widowControl", NS) is not None:
+        return
+    before = [child for child in ppr if etree.QName(child).localname in _BEFORE_WIDOW_CONTROL]
+    ppr.insert(ppr.index(before[-1]) + 1 if before else 0, etree.Element(_w("widowControl")))
 
 
 def _keep_with_next(paragraph: etree._Element) -> None:

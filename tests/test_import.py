@@ -424,3 +424,11 @@ def test_a_folder_that_is_no_project(tmp_path, complete_docx):
     result = run_cli(tmp_path, "import", str(complete_docx), "--into", str(tmp_path / "nowhere"))
     assert result.returncode == 1
     assert "不是申报材料项目（没有 mkdocs.yml）" in result.stderr and "Traceback" not in result.output
+
+
+def test_tables_go_into_the_empty_exhibits_file_a_new_project_has():
+    from shenbao.import_project import add_tables
+
+    text = "# 表和图\ntables: {}\ncharts: {}\n"
+    added = add_tables(text, "imported", {"imported_t": {"title": "表", "rows": ["imported.a"]}})
+    assert yaml.safe_load(added) == {"tables": {"imported_t": {"title": "表", "rows": ["imported.a"]}}, "charts": {}}

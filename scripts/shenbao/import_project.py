@@ -88,7 +88,9 @@ def add_tables(text: str, prefix: str, tables: dict[str, dict]) -> str:
         + yaml.safe_dump(spec, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10000).strip()
         for name, spec in tables.items()
     ]
-    at = next((i for i, line in enumerate(lines) if re.match(r"^tables:\s*$", line)), None)
+    # an empty flow mapping (``tables: {}``, as ``shenbao new`` writes it) becomes a block the tables go under
+    lines = ["tables:" if re.match(r"^tables:\s*\{\s*\}\s*(#.*)?$", line) else line for line in lines]
+    at = next((i for i, line in enumerate(lines) if re.match(r"^tables:\s*(#.*)?$", line)), None)
     if at is None:
         while lines and not lines[-1].strip():
             lines.pop()

@@ -64,9 +64,10 @@ test-fast: $(READY) ## the tests that need no LibreOffice or browser
 bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc (BENCH_ARGS="--pages 20 --runs 1")
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
-reference: $(READY) ## write the generated reference documents to dist/
-	$(PY) -m shenbao.reference_docx dist/reference.docx
-	$(PY) -m shenbao.reference_docx dist/reference-draft.docx --draft
+REFERENCE_DIR ?= dist
+reference: $(READY) ## write the generated reference documents to dist/ (REFERENCE_DIR=…)
+	$(PY) -m shenbao.reference_docx "$(REFERENCE_DIR)/reference.docx"
+	$(PY) -m shenbao.reference_docx "$(REFERENCE_DIR)/reference-draft.docx" --draft
 
 system-deps: ## install the Debian packages the render and browser tests need
 	@bash scripts/install-system-deps.sh

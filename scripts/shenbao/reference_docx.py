@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import docx
 import pypandoc
@@ -334,8 +335,9 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("-"):
         print("usage: python -m shenbao.reference_docx OUT.docx [--draft]", file=sys.stderr)
         return 2
-    with open(argv[0], "wb") as out:
-        out.write(build_reference(draft="--draft" in argv))
+    out = Path(argv[0])
+    out.parent.mkdir(parents=True, exist_ok=True)  # dist/ does not exist before the first build
+    out.write_bytes(build_reference(draft="--draft" in argv))
     return 0
 
 

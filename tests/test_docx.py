@@ -292,3 +292,11 @@ def test_reference_document_is_reproducible():
     for part in ("word/styles.xml", "word/document.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"):
         with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(second)) as b:
             assert a.read(part) == b.read(part), part
+
+
+def test_word_opens_the_file_in_its_current_mode_not_compatibility_mode(draft):
+    settings = docx_part(draft, "word/settings.xml")
+    mode = settings.find("w:compat/w:compatSetting[@w:name='compatibilityMode']", NS)
+    assert mode is not None and mode.get(W + "val") == "15"
+    names = [etree.QName(child).localname for child in settings]
+    assert names.index("compat") < names.index("rsids"), "in the schema's order"

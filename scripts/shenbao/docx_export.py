@@ -321,6 +321,26 @@ def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
         element.text = value
 
 
+# Without it Word opens the file in compatibility mode (pandoc writes none), where a table's text,
+# not its border, lines up with the margin: the table sticks out of the type area by its cell margin.
+_COMPAT = (
+    b'<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
+    b' w:val="15"/></w:compat>'
+)
+_AFTER_COMPAT = re.compile(
+    rb"<w:(?:docVars|rsids|mathPr|attachedSchema|themeFontLang|clrSchemeMapping|decimalSymbol)\b"
+)
+
+
+def current_word_mode(settings_xml: bytes) -> bytes:
+    """Declare the current Word (2013+) layout mode in settings.xml, where the schema's order puts it."""
+    if b"<w:compat>" in settings_xml or b"<w:compat " in settings_xml:
+        return settings_xml
+    found = _AFTER_COMPAT.search(settings_xml)
+    at = found.start() if found else settings_xml.rindex(b"</w:settings>")
+    return settings_xml[:at] + _COMPAT + settings_xml[at:]
+
+
 def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
     """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties.
 
@@ -336,7 +356,7 @@ def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
     def body(data: bytes) -> bytes:
         return typeset.typeset_document(data, layout)
 
-    edits = {"word/document.xml": body, "docProps/core.xml": core}
+    edits = {"word/document.xml": body, "docProps/core.xml": core, "word/settings.xml": current_word_mode}
     rewritten = path.with_name(path.name + ".props")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():

@@ -52,3 +52,18 @@ def test_pandoc_is_given_the_reference_filter_and_resources(tmp_path):
     assert f"--resource-path={tmp_path / 'docs'}" in args
     assert any(a.startswith("--lua-filter=") and a.endswith("official.lua") for a in args)
     assert "--metadata=lang:zh-CN" in args
+
+
+def test_a_single_attachment_has_no_number():
+    """GB/T 9704 §7.3.4: one attachment is 附件：名称 and its page starts with 附件; several are numbered."""
+    from shenbao.document import Document
+
+    doc = Document()
+    doc.add_page("a.md", "# 正文\n\n内容。", {})
+    doc.add_page("b.md", "# 评定标准\n\n内容。", {"kind": "attachment"})
+    text = assemble(doc, draft=False)
+    assert "附件：评定标准" in text and "附件：1" not in text
+    assert '{custom-style="Attachment Label"}\n附件\n' in text
+    doc.add_page("c.md", "# 统计表\n\n内容。", {"kind": "attachment"})
+    text = assemble(doc, draft=False)
+    assert "附件：1\\." in text and '{custom-style="Attachment Label"}\n附件2\n' in text

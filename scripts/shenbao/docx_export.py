@@ -150,7 +150,7 @@ def assemble(
         if page.attachment == 1:
             parts.append(attachment_note(document.attachments(), layout))
         if page.attachment:
-            parts.append(attachment_start(page, text, anchors, layout))
+            parts.append(attachment_start(page, text, anchors, layout, alone=len(document.attachments()) == 1))
             continue
         if page.is_cover:
             parts.append(f"::: cover\n{cover_text(page, text, layout)}\n:::")
@@ -205,6 +205,8 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
     A tab after the number reaches the hanging indent, where the names start.
     """
     lines = [ooxml.raw_block(ooxml.empty_lines(1))]
+    if len(attachments) == 1:  # one attachment has no number (§7.3.4): 附件：名称
+        return "\n\n".join([*lines, _styled("Attachment Note", f"附件：{attachments[0].title}")])
     tab = f"`{ooxml.tab()}`{{=openxml}}"
     for number, page in enumerate(attachments, start=1):
         item = f"{number}\\.{tab}{page.title}"  # escaped: "2. …" on its own would become a list
@@ -215,7 +217,9 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
     return "\n\n".join(lines)
 
 
-def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT) -> str:
+def attachment_start(
+    page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, alone: bool = False
+) -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
@@ -228,7 +232,7 @@ def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: La
         anchor = anchors.of(page.src_uri, first.id)
         title = title_block(first.title, layout, "Attachment Title", anchor, lead=carried)
         title += ooxml.raw_block(ooxml.empty_lines(1))
-    label = _styled("Attachment Label", f"附件{page.attachment}")
+    label = _styled("Attachment Label", "附件" if alone else f"附件{page.attachment}")  # 附件 alone: no number
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
 

@@ -18,7 +18,7 @@ from shenbao.figures import FigureBook
 
 CJK_FONT = "Noto Sans CJK SC"
 PRINT_DPI = 300
-STYLE_VERSION = "1"  # bump when the drawing code changes, so cached charts are redrawn
+STYLE_VERSION = "2"  # bump when the drawing code changes, so cached charts are redrawn
 
 
 class ChartError(RuntimeError):
@@ -73,13 +73,13 @@ def draw(spec: ChartSpec, book: FigureBook):
     plt.rcParams.update({"svg.fonttype": "path", "axes.unicode_minus": False, "svg.hashsalt": spec.name})
     figure, axes = plt.subplots(figsize=(6.2, 3.4))
     count = len(spec.series)
-    width = 0.8 / count
+    width = min(0.8 / count, 0.35)  # one series must not fill the plot with a single slab
     greys = ["#4d4d4d", "#a6a6a6", "#d9d9d9", "#262626"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a glyph missing from the font must not pass silently
         for index, series in enumerate(spec.series):
             for position, name in enumerate(series.figures):
-                x = position - 0.4 + width * (index + 0.5)
+                x = position - count * width / 2 + width * (index + 0.5)  # the group centred on its tick
                 value = book.get_figure(name)
                 if value.known:
                     axes.bar(x, value.value, width, color=greys[index % len(greys)], edgecolor="black", linewidth=0.5)
@@ -99,8 +99,11 @@ def draw(spec: ChartSpec, book: FigureBook):
             # an empty bar carries the legend entry, so a series whose values are all unknown still has one
             axes.bar(0, 0, 0, color=greys[index % len(greys)], edgecolor="black", linewidth=0.5, label=series.name)
         axes.set_xticks(range(len(spec.categories)), spec.categories, fontproperties=font)
+        axes.set_xlim(-0.6, len(spec.categories) - 0.4)  # each category a unit wide, however few there are
         axes.set_ylabel(spec.unit, fontproperties=font)
-        axes.legend(prop=font, frameon=False)
+        if count > 1:  # one series needs no key: the caption names it
+            axes.legend(prop=font, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        axes.margins(y=0.15)  # room above the tallest bar for its value
         for label in axes.get_yticklabels():
             label.set_fontproperties(font)
         axes.spines[["top", "right"]].set_visible(False)

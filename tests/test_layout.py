@@ -96,9 +96,13 @@ def test_the_attachment_note_hangs_so_names_align():
 def test_print_css_follows_the_layout():
     css = print_css(resolve_layout({"preset": "报告", "overrides": {"heading1": {"size": "三号"}}}))
     assert "margin: 25.4mm 31.8mm 25.4mm 31.8mm" in css
-    assert '.md-typeset p, .md-typeset li, .md-typeset dd { font-family: "宋体"' in css
+    assert (
+        '.md-typeset .shenbao-page p, .md-typeset .shenbao-page li, .md-typeset .shenbao-page dd { font-family: "宋体"'
+        in css
+    )
+    assert ".md-typeset .shenbao-page .caption p" in css, "a caption's paragraph is a caption, not body text"
     assert "font-size: 12pt" in css and "line-height: 1.95" in css
-    assert '.md-typeset h1 { font-family: "黑体", "Times New Roman", serif; font-size: 16pt' in css
+    assert '.md-typeset .shenbao-page h1 { font-family: "黑体", "Times New Roman", serif; font-size: 16pt' in css
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from shenbao.layout import ALTERNATIVE_NAMES, Element, Layout
 
-# Element → the site's selectors for it (inside .md-typeset, printing only).
+# The application's own pages (not the review page): the theme wraps their content in this.
+PAGE = ".md-typeset .shenbao-page"
+# Element → the site's selectors for it (inside PAGE, printing only).
 SELECTORS = {
     "body": ["p", "li", "dd"],
     "title": [".shenbao-cover h1"],
@@ -18,7 +20,7 @@ SELECTORS = {
     "heading4": ["h4"],
     "table_header": ["table:not([class]) th"],  # as specific as the theme's own table rules
     "table_cell": ["table:not([class]) td", "table:not([class]) td p"],
-    "caption": [".caption", ".chart-missing"],
+    "caption": [".caption", ".caption p", ".chart-missing", ".chart-missing p"],
     "footnote": [".footnote", ".footnote p"],
 }
 _ALIGN = {"both": "justify", "left": "left", "center": "center", "right": "right", "outside": "right"}
@@ -76,8 +78,12 @@ def print_css(layout: Layout) -> str:
         "@media print {",
     ]
     for name, selectors in SELECTORS.items():
-        chosen = ", ".join(f".md-typeset {selector}" for selector in selectors)
+        chosen = ", ".join(f"{PAGE} {selector}" for selector in selectors)
         lines.append(f"  {chosen} {{ {element_rules(layout[name], name in FORCED_ALIGN)}; }}")
+    # list items keep the body's font but not its first-line indent, which would part bullet and text;
+    # the cover's lines are centred, as in the DOCX
+    lines.append(f"  {PAGE} li {{ text-indent: 0; }}")
+    lines.append(f"  {PAGE} .shenbao-cover p {{ text-align: center; text-indent: 0; }}")
     lines.append("  .md-typeset .headerlink { display: none; }")
     lines.append("}")
     return "\n".join(lines) + "\n"

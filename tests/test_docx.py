@@ -167,7 +167,7 @@ def test_draft_says_so_in_the_header_and_on_the_cover(draft, body):
     headers = [name for name in docx_parts(draft) if name.startswith("word/header")]
     assert headers
     assert all("".join(docx_part(draft, h).itertext()) == layout.DRAFT_MARK for h in headers)
-    assert "草稿　目录页码待生成" in text_of(body)
+    assert "草稿　目录页码在 Word 中“更新域”后显示" in text_of(body)
 
 
 def test_every_figure_is_in_the_text_and_every_unknown_is_a_highlighted_placeholder(draft, body, styles):

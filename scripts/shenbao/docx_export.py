@@ -33,7 +33,7 @@ from shenbao.titles import title_lines
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
-DRAFT_NOTE = "草稿　目录页码待生成：在 Word 中“更新域”，或以 make final 生成终稿"
+DRAFT_NOTE = "草稿　目录页码在 Word 中“更新域”后显示"  # one line on the cover, in the reader's terms
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,9 @@ def title_block(title: str, layout: Layout, style: str = "Title", identifier: st
 
 
 def body_title(title: str, layout: Layout) -> str:
-    """The title again on the first body page, one empty line below it."""
+    """The title again on the first body page, one empty line below it (unless its style leaves the space)."""
+    if layout["title"].space_after:
+        return title_block(title, layout)
     return title_block(title, layout) + "\n\n" + ooxml.raw_block(ooxml.empty_lines(1))
 
 

@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     links.anchor,
     links.image,
     structure.nav,
+    structure.page_title,
     structure.typed_heading_number,
     structure.heading_depth,
     structure.empty_section,

@@ -93,3 +93,26 @@ def empty_section(page: Page, context: Context) -> Iterator[Finding]:
         has_text = any(line.strip() for line in page.masked[number : end - 1])
         if not has_text and next_level <= level:
             yield Finding(number, 1, "这一节没有内容", "补写内容，或删去标题")
+
+
+@rule("page-title", "每页以一级标题开头：页面是有标题的一节", severity=WARNING)
+def page_title(page: Page, context: Context) -> Iterator[Finding]:
+    """检查什么：页面（封面和不进入 DOCX 的页面除外）是否有标题，第一个标题是否是一级标题（`# `）。
+
+    为什么：一页是材料的一节，它的一级标题编号为“一、”“二、”，网站的导航和 DOCX 的目录都用它。
+    没有标题的页面（常见于从 Word 粘贴或导入、原文没有标题样式时）在 DOCX 中接在上一节后面，
+    目录里找不到；从二级标题开始的页面会把编号接到上一节下面。
+
+    示例：
+        （整页都是正文，没有一行以 # 开头）
+
+    如何修正：在页首写一级标题，如 `# 基本情况`；编号不用写，构建时自动生成。
+    """
+    if page.meta.get("docx") in ("cover", False) or page.meta.get("kind") == "attachment":
+        return
+    found = headings(page)
+    if not found:
+        yield Finding(page.body_start + 1, 1, "页面没有标题", "在页首写一级标题，如 # 基本情况")
+    elif found[0][1] != 1:
+        line, level, _title = found[0]
+        yield Finding(line, 1, f"页面的第一个标题是 {level} 级", "页首写一级标题（# ），其下的小节再用 ## ")

@@ -322,3 +322,33 @@ def test_a_bad_layout_setting_stops_the_build_with_its_name(tmp_path):
         r"mkdocs\.yml:\d+: plugins\.shenbao\.layout\.overrides\.\w+\.size: 无法识别 “四四号”", result.output
     ), result.output
     assert "提示" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("signature", "date", "expected"),
+    [
+        ("样例县人民政府", "2024年5月8日", (3.0, 2.0)),  # a date nearly as long: it stands 2 from the right
+        ("样例县人民政府办公室", "2024年5月8日", (2.0, 4.0)),  # the date starts 2 right of the signature
+    ],
+)
+def test_signature_and_date_stand_where_gb_t_9704_puts_them(signature, date, expected):
+    from shenbao.typeset import signature_indents
+
+    assert signature_indents(signature, date) == expected
+
+
+def test_the_attachment_note_stands_above_the_signature_and_the_date_is_set_right(sample):
+    body = docx_part(sample.docx(), "word/document.xml").find("w:body", NS)
+    styled = [(wval(p, "w:pPr/w:pStyle"), p) for p in body.findall("w:p", NS)]
+    names = [style for style, _ in styled]
+    note, signature = names.index("AttachmentNote"), names.index("Signature")
+    assert note < signature and names[signature + 1] == "SignatureDate"
+    from shenbao.typeset import signature_indents
+
+    name, date = paragraph_text(styled[signature][1]), paragraph_text(styled[signature + 1][1])
+    assert (name, date) == ("样例县人民政府", "【待填：申报日期】")
+    indents = signature_indents(name, date)
+    assert wval(styled[signature][1], "w:pPr/w:ind", "right") == str(round(indents[0] * 320))
+    assert wval(styled[signature + 1][1], "w:pPr/w:ind", "right") == str(round(indents[1] * 320))
+    styles = docx_part(sample.docx(), "word/styles.xml")
+    assert wval(style_of(styles, "Signature"), "w:pPr/w:jc") == "right"

@@ -23,7 +23,7 @@ import pypandoc
 from lxml import etree
 
 from shenbao import anchors as source_anchors
-from shenbao import ooxml, render, typeset
+from shenbao import exhibits, ooxml, render, typeset
 from shenbao.document import Document, RenderedPage, resolve_path
 from shenbao.figures import escape_markdown
 from shenbao.layout import DEFAULT, Layout
@@ -33,6 +33,7 @@ from shenbao.titles import title_lines
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
+SIGNATURE_START = f'<div class="{exhibits.SIGNATURE}"'
 DRAFT_NOTE = "草稿　目录页码在 Word 中“更新域”后显示"  # one line on the cover, in the reader's terms
 
 
@@ -148,7 +149,13 @@ def assemble(
         if docs_dir is not None:
             text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
         if page.attachment == 1:
-            parts.append(attachment_note(document.attachments(), layout))
+            note = attachment_note(document.attachments(), layout)
+            # the note stands under the text, above the 署名 and 成文日期 (GB/T 9704 §7.3.4–7.3.5)
+            body, _, signature = parts[-1].rpartition(SIGNATURE_START) if parts else ("", "", "")
+            if body:
+                parts[-1] = f"{body}\n\n{note}\n\n{SIGNATURE_START}{signature}"
+            else:
+                parts.append(note)
         if page.attachment:
             parts.append(attachment_start(page, text, anchors, layout, alone=len(document.attachments()) == 1))
             continue

@@ -243,3 +243,11 @@ def chart_markdown(spec: ChartSpec, image_uri: str, number: str, missing: list[F
         names = "".join(placeholder(f.label, f.name) for f in missing)
         lines += ["", f'<div class="chart-missing" markdown>图中空缺：{names}</div>']
     return "\n".join(lines) + "\n"
+
+
+SIGNATURE = "signature"  # the class both renderers know the block by
+
+
+def signature_markdown(applicant: Figure, date: Figure) -> str:
+    """署名 and 成文日期 as a div both renderers understand; the DOCX sets them right (§7.3.5)."""
+    return f'<div class="{SIGNATURE}" markdown>\n\n{applicant.as_markdown()}\n\n{date.as_markdown()}\n\n</div>'

@@ -25,6 +25,7 @@ Number = int | float
 # Figures the build itself uses, whether or not a page does.
 TITLE = "application.title"  # the site's name and the DOCX's file name
 APPLICANT = "application.applicant"  # the DOCX's author
+DATE = "application.date"  # the date under the signature (signature())
 BUILD_FIGURES = (TITLE, APPLICANT)
 # what each is for, as messages and the README say it
 SPECIAL_NAMES = {

@@ -602,6 +602,9 @@ def paragraph_styles(layout: Layout) -> dict[str, TextStyle]:
         # and the note is kept together on one page
         "AttachmentNote": replace(plain, align="left", left=note_left, hanging=first_hanging, keep_next=True),
         "AttachmentNoteItem": replace(plain, align="left", left=note_left, hanging=item_hanging, keep_next=True),
+        # 署名 and 成文日期 stand right, kept together; their right-hand indents are set per document (typeset)
+        "Signature": replace(plain, align="right", keep_next=True),
+        "SignatureDate": replace(plain, align="right"),
     }
     for level in range(1, 5):
         styles[f"Heading{level}"] = text_style(layout[f"heading{level}"], layout, outline_level=level - 1, **heading)
@@ -638,6 +641,8 @@ STYLE_NAMES = {
     "AttachmentTitle": "Attachment Title",
     "AttachmentNote": "Attachment Note",
     "AttachmentNoteItem": "Attachment Note Item",
+    "Signature": "Signature",
+    "SignatureDate": "Signature Date",
     "TableText": "Table Text",
     "TableHeader": "Table Header",
 }

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 from shenbao import exhibits, markers, sandbox
 from shenbao.config import PLUGIN_NAME
-from shenbao.figures import FigureBook
+from shenbao.figures import APPLICANT, DATE, FigureBook
 from shenbao.references import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
@@ -58,7 +58,11 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
         """Mark text the source lost, visibly, so the final build refuses it."""
         return markers.missing(description)
 
-    return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing}
+    def signature() -> str:
+        """The applicant's name and the date under the text (GB/T 9704 §7.3.5), from the special names."""
+        return exhibits.signature_markdown(book.get_figure(APPLICANT), book.get_figure(DATE))
+
+    return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing, "signature": signature}
 
 
 def define_env(env) -> None:
@@ -79,7 +83,7 @@ def define_env(env) -> None:
 # What mkdocs-macros itself hands every page; pages are rendered in the sandbox, this is defence in depth.
 _HOST_VARIABLES = ("config", "environment", "plugin", "git")
 _HOST_MACROS = ("context", "macros_info", "now", "fix_url")
-OWN_MACROS = ("fig", "table", "chart", "ref", "missing")
+OWN_MACROS = ("fig", "table", "chart", "ref", "missing", "signature")
 
 
 def _withdraw_host(env) -> None:

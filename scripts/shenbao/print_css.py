@@ -84,6 +84,7 @@ def print_css(layout: Layout) -> str:
     # the cover's lines are centred, as in the DOCX
     lines.append(f"  {PAGE} li {{ text-indent: 0; }}")
     lines.append(f"  {PAGE} .shenbao-cover p {{ text-align: center; text-indent: 0; }}")
+    lines.append(f"  {PAGE} .signature p {{ text-align: right; text-indent: 0; margin-right: 2em; }}")
     lines.append("  .md-typeset .headerlink { display: none; }")
     lines.append("}")
     return "\n".join(lines) + "\n"

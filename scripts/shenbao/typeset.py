@@ -146,6 +146,41 @@ def keep_captions_with_tables(body: etree._Element) -> None:
             _keep_with_next(caption)
 
 
+def signature_indents(signature: str, date: str) -> tuple[float, float]:
+    """Right-hand indents, in characters, of 署名 and 成文日期 (GB/T 9704 §7.3.5.2).
+
+    The signature stands two characters from the right and the date's first
+    character two characters right of the signature's; a date longer than
+    that allows stands two from the right and pushes the signature left.
+    """
+    sign, day = text_width(signature), text_width(date)
+    signature_right, date_right = 2.0, sign - day  # date starts where the signature starts, plus two
+    if date_right < 2:
+        date_right = 2.0
+        signature_right = day + 4 - sign
+    return signature_right, date_right
+
+
+def place_signature(body: etree._Element, layout: Layout) -> None:
+    paragraphs = body.findall("w:p", NS)
+    for signature, date in zip(paragraphs, paragraphs[1:], strict=False):
+        if _paragraph_style(signature) != "Signature" or _paragraph_style(date) != "SignatureDate":
+            continue
+        char = layout["body"].size * 20
+        for paragraph, chars in zip((signature, date), signature_indents(_text(signature), _text(date)), strict=True):
+            ppr = _child(paragraph, "pPr", first=True)
+            for old in ppr.findall("w:ind", NS):
+                ppr.remove(old)
+            indent = etree.Element(_w("ind"))
+            indent.set(_w("right"), str(round(chars * char)))
+            # in the schema's order w:ind stands before w:jc and the paragraph mark's w:rPr
+            later = ppr.find("w:jc", NS) if ppr.find("w:jc", NS) is not None else ppr.find("w:rPr", NS)
+            if later is not None:
+                later.addprevious(indent)
+            else:
+                ppr.append(indent)
+
+
 def typeset_document(document_xml: bytes, layout: Layout = DEFAULT) -> bytes:
     root = etree.fromstring(document_xml)
     body = root.find("w:body", NS)
@@ -155,4 +190,5 @@ def typeset_document(document_xml: bytes, layout: Layout = DEFAULT) -> bytes:
     describe_images(body)
     keep_captions_with_tables(body)
     keep_short_paragraphs_with_headings(body, layout)
+    place_signature(body, layout)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -35,7 +35,22 @@ local CAPTION_STYLES = {
   ["chart-missing"] = "Caption",
 }
 
+-- 署名 and 成文日期 (GB/T 9704 §7.3.5): one empty line above, set right; the build's
+-- typesetting gives each the right-hand indent the standard asks for.
+local function signature(div)
+  local blocks = {empty_lines(1)}
+  for index, block in ipairs(div.content) do
+    if block.t == "Para" or block.t == "Plain" then
+      table.insert(blocks, styled(index == 1 and "Signature" or "Signature Date", block.content))
+    end
+  end
+  return blocks
+end
+
 function Div(div)
+  if div.classes:includes("signature") then
+    return signature(div)
+  end
   for class, style in pairs(CAPTION_STYLES) do
     if div.classes:includes(class) then
       div.attributes["custom-style"] = style

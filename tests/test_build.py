@@ -144,3 +144,9 @@ def test_a_good_build_says_nothing_but_where_its_outputs_are(sample):
         "网站：site/index.html",
         "DOCX：dist/样例县全民健身示范县申报材料（草稿）.docx",
     ]
+
+
+def test_a_single_attachment_is_labelled_without_a_number_on_the_site(sample):
+    html = (sample.site / "d-fujian.html").read_text(encoding="utf-8")
+    assert '<p class="attachment-label">附件</p>' in html
+    assert "\ue020" not in html and "\ue021" not in html

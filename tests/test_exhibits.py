@@ -172,3 +172,11 @@ def test_changing_one_figure_changes_table_chart_and_sentences(tmp_path):
     assert (project / "site" / "charts" / "funding.svg").read_bytes() != old_chart
     docx_text = paragraph_text(docx_part(result.docx(), "word/document.xml"))
     assert "建成健身站点287个" in docx_text and "286" not in docx_text
+
+
+def test_several_attachments_are_numbered_on_the_site(complete):
+    labels = [
+        re.search(r'<p class="attachment-label">([^<]*)</p>', page.read_text(encoding="utf-8"))
+        for page in sorted(complete.site.glob("*.html"))
+    ]
+    assert sorted(label[1] for label in labels if label) == ["附件1", "附件2"]

@@ -8,11 +8,14 @@ final-build refusal all read the very text the site shows.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 
 from shenbao.markers import MISSING, PLACEHOLDER, Marker, find_markers
 from shenbao.numbering import Counters, Heading, number_headings
 
+_LABEL_START, _LABEL_END = "\ue020", "\ue021"  # private-use characters no writer types
+_LABEL = re.compile(f"{_LABEL_START}(\\d+){_LABEL_END}")
 COVER = "cover"  # front matter ``docx: cover`` marks the cover page
 ATTACHMENT = "attachment"  # front matter ``kind: attachment`` marks an attachment (附件)
 
@@ -110,8 +113,17 @@ class Document:
         )
         self.pages.append(RenderedPage(src_uri, numbered, dict(meta), tuple(headings), attachment))
         if attachment:
-            return f'<p class="attachment-label">附件{attachment}</p>\n\n{numbered}'
+            # the label is settled once every page is known: one attachment has no number
+            return f'<p class="attachment-label">{_LABEL_START}{attachment}{_LABEL_END}</p>\n\n{numbered}'
         return numbered
+
+    def attachment_label(self, number: int) -> str:
+        """附件N, or 附件 alone when the application has one attachment (GB/T 9704 §7.3.4)."""
+        return "附件" if len(self.attachments()) == 1 else f"附件{number}"
+
+    def resolve_labels(self, html: str) -> str:
+        """Put the settled attachment labels where ``add_page`` left their tokens."""
+        return _LABEL.sub(lambda match: self.attachment_label(int(match[1])), html)
 
     def docx_pages(self) -> list[RenderedPage]:
         return [page for page in self.pages if page.in_docx]

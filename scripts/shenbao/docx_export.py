@@ -157,7 +157,7 @@ def assemble(
             else:
                 parts.append(note)
         if page.attachment:
-            parts.append(attachment_start(page, text, anchors, layout, alone=len(document.attachments()) == 1))
+            parts.append(attachment_start(page, text, anchors, layout, document.attachment_label(page.attachment)))
             continue
         if page.is_cover:
             parts.append(f"::: cover\n{cover_text(page, text, layout)}\n:::")
@@ -227,7 +227,7 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
 
 
 def attachment_start(
-    page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, alone: bool = False
+    page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, label: str = ""
 ) -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
@@ -241,7 +241,7 @@ def attachment_start(
         anchor = anchors.of(page.src_uri, first.id)
         title = title_block(first.title, layout, "Attachment Title", anchor, lead=carried)
         title += ooxml.raw_block(ooxml.empty_lines(1))
-    label = _styled("Attachment Label", "附件" if alone else f"附件{page.attachment}")  # 附件 alone: no number
+    label = _styled("Attachment Label", label or f"附件{page.attachment}")
     return "\n\n".join([label, ooxml.raw_block(ooxml.empty_lines(1)), title, "\n".join(body)])
 
 

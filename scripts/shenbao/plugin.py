@@ -145,7 +145,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     @event_priority(100)  # before search indexes the page
     def on_page_context(self, context, page, config, nav):
-        page.content = self.project.exhibits.resolve(page.content)
+        page.content = self.document.resolve_labels(self.project.exhibits.resolve(page.content))
         return context
 
     def on_env(self, env, config, files):

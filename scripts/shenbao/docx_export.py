@@ -226,9 +226,7 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
     return "\n\n".join(lines)
 
 
-def attachment_start(
-    page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, label: str = ""
-) -> str:
+def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, label: str = "") -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 from shenbao import exhibits, markers, sandbox
 from shenbao.config import PLUGIN_NAME
-from shenbao.figures import APPLICANT, DATE, FigureBook
+from shenbao.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
 from shenbao.references import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
@@ -60,7 +60,13 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
 
     def signature() -> str:
         """The applicant's name and the date under the text (GB/T 9704 §7.3.5), from the special names."""
-        return exhibits.signature_markdown(book.get_figure(APPLICANT), book.get_figure(DATE))
+        try:
+            return exhibits.signature_markdown(book.get_figure(APPLICANT), book.get_figure(DATE))
+        except UnknownFigureError as error:
+            raise PluginError(
+                f"docs/{page_uri() or '?'}: signature() 用到的特殊数据项 “{error.name}” 不存在"
+                f"（提示：在 data/figures.yml 的 application 分组中添加它，未知时写 value: null）"
+            ) from None
 
     return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing, "signature": signature}
 

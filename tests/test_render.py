@@ -89,3 +89,11 @@ def test_preview_renders_pdf_and_page_images(tmp_path):
     assert len(pngs) >= 3
     width, height = Image.open(pngs[0]).size
     assert abs(height / width - 297 / 210) < 0.01
+
+
+def test_the_signature_never_stands_alone_on_a_page(draft_pdf):
+    pages = [re.sub(r"\s+", "", page) for page in render.pdf_pages(draft_pdf)]
+    at = max(i for i, page in enumerate(pages) if "样例县人民政府【待填：申报日期】" in page)
+    page = pages[at]
+    assert "附件：健身站点星级评定标准" in page, "the note stands above the signature, on its page"
+    assert page.index("群众反映良好") < page.index("附件：") < page.index("样例县人民政府【待填"), page

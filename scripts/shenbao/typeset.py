@@ -161,11 +161,29 @@ def signature_indents(signature: str, date: str) -> tuple[float, float]:
     return signature_right, date_right
 
 
+_NOTE_STYLES = ("AttachmentNote", "AttachmentNoteItem")
+
+
+def keep_with_signature(signature: etree._Element) -> None:
+    """The signature never stands alone on a page: the text's last lines (and the 附件 note) go with it.
+
+    Keep-with-next on the empty lines, the note and the last paragraph of text
+    above it; Word and LibreOffice then carry those lines over with the signature.
+    """
+    paragraph = signature.getprevious()
+    while paragraph is not None and paragraph.tag == _w("p"):
+        _keep_with_next(paragraph)
+        if _text(paragraph).strip() and _paragraph_style(paragraph) not in _NOTE_STYLES:
+            return  # the last paragraph of text: enough to keep company
+        paragraph = paragraph.getprevious()
+
+
 def place_signature(body: etree._Element, layout: Layout) -> None:
     paragraphs = body.findall("w:p", NS)
     for signature, date in zip(paragraphs, paragraphs[1:], strict=False):
         if _paragraph_style(signature) != "Signature" or _paragraph_style(date) != "SignatureDate":
             continue
+        keep_with_signature(signature)
         char = layout["body"].size * 20
         for paragraph, chars in zip((signature, date), signature_indents(_text(signature), _text(date)), strict=True):
             ppr = _child(paragraph, "pPr", first=True)

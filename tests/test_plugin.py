@@ -45,6 +45,29 @@ def test_plugin_options_are_validated(tmp_path):
     assert result.returncode == 1 and "mode" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("{mode: finall}", "plugins.shenbao.mode: 无法识别 “finall”（提示：可用：draft、final）"),
+        ("{moode: final}", "plugins.shenbao.moode: 没有名为 “moode” 的选项（提示：可用：mode、"),
+        ("{layout: [1, 2]}", "plugins.shenbao.layout: 应为一组“名称: 值”，而不是列表"),
+    ],
+)
+def test_a_wrong_plugin_option_is_named_in_chinese_at_its_line(tmp_path, setting, expected):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - shenbao ", f"  - shenbao: {setting} "), "utf-8")
+    line = next(i for i, row in enumerate(config.read_text(encoding="utf-8").split("\n"), 1) if setting in row)
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert f"mkdocs.yml:{line}: {expected}" in result.stderr
+    assert "Config value" not in result.stderr and "Expected" not in result.stderr
+    if "moode" not in setting:  # an unknown name is MkDocs' warning; check reads only the options it knows
+        checked = run_cli(root, "check")
+        assert checked.returncode == 1 and f"mkdocs.yml:{line}:1: data: {expected.split('（')[0]}" in checked.stdout
+
+
 def test_a_missing_macros_plugin_is_explained(tmp_path):
     root = make_project(tmp_path, "draft")
     config = root / "mkdocs.yml"

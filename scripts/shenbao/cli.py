@@ -8,6 +8,7 @@ the last good output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -23,16 +24,36 @@ class _Plain(logging.Formatter):
     LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
 
     PAGE_ERROR = re.compile(r"^Error reading page '(.+)':$")
+    PLUGIN_OPTION = re.compile(r"^Config value 'plugins': Plugin 'shenbao' option '([^']+)': (.*)$", re.S)
+
+    def __init__(self, config_file: Path | None = None):
+        super().__init__()
+        self.config_file = config_file
 
     def format(self, record: logging.LogRecord) -> str:
         level = self.LEVELS.get(record.levelname)
         message = self.PAGE_ERROR.sub(r"读取页面 \1 时出错：", record.getMessage())
+        if match := self.PLUGIN_OPTION.match(message):
+            message = self._plugin_option(match[1], match[2])
         return f"{level}：{message}" if level else message
 
+    def _plugin_option(self, option: str, problem: str) -> str:
+        """``mode: finall`` at its line of mkdocs.yml, in Chinese, with the values that would do."""
+        from shenbao.config import option_line, option_problem
 
-def _quiet_logging(verbose: bool) -> None:
+        text, hint = option_problem(option, problem)
+        name, line = "mkdocs.yml", 0
+        if self.config_file is not None:
+            name = self.config_file.name
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                line = option_line(self.config_file.read_text(encoding="utf-8"), option)
+        where = f"{name}:{line}" if line else name
+        return f"{where}: plugins.shenbao.{option}: {text}（提示：{hint}）"
+
+
+def _quiet_logging(verbose: bool, config_file: Path | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Plain())
+    handler.setFormatter(_Plain(config_file))
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.handlers[:] = [handler]
     mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -63,8 +84,8 @@ def build(
 
     from shenbao.config import DRAFT, FINAL, PLUGIN_NAME
 
-    _quiet_logging(verbose)
     config_path = Path(config_file).resolve()
+    _quiet_logging(verbose, config_path)
     root = config_path.parent
     site_target = root / "site"
     outputs.recover_dir(site_target)

@@ -80,6 +80,20 @@ def test_a_missing_macros_plugin_is_explained(tmp_path):
     assert "没有加载 shenbao.macros" in result.stderr
 
 
+def test_shenbao_after_macros_is_told_to_move_not_to_be_added(tmp_path):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entry = next(row for row in text.split("\n") if row.startswith("  - shenbao"))
+    text = text.replace(entry + "\n", "").replace(
+        "      on_error_fail: true\n", "      on_error_fail: true\n  - shenbao\n"
+    )
+    config.write_text(text, "utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "shenbao 应写在 macros 之前" in result.stderr and "缺少 shenbao" not in result.stderr
+
+
 def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
     """As `mkdocs serve` does: one plugin instance, a fresh config and build for every edit."""
     from mkdocs.commands.build import build

@@ -108,6 +108,15 @@ def test_registry_names_are_readable_unique_and_shared_by_equal_figures():
     assert len(report.figures) == 3 and report.review  # the unnamed one needs a human
 
 
+def test_the_report_shows_an_approximate_figure_as_the_page_does():
+    report, registry = importer.Report(), importer.Registry("demo")
+    registry.add("流动人口", 1.2, "万人", "多", "流动人口1.2万多人", report)
+    registry.add("经费", 100, "万元", "余", "经费100余万元", report)
+    text = report.text()
+    assert "流动人口：1.2万多人" in text and "1.2多万人" not in text
+    assert "经费：100余万元" in text
+
+
 def test_the_builds_own_marks_come_back_as_what_made_them():
     report, registry = importer.Report(), importer.Registry("demo")
     line = "全市总人口【待填：全市总人口】，户籍人口【待填：全市总人口】。【原文缺失：后文“缺”】"

@@ -144,3 +144,19 @@ def test_a_good_build_says_nothing_but_where_its_outputs_are(sample):
         "网站：site/index.html",
         "DOCX：dist/样例县全民健身示范县申报材料（草稿）.docx",
     ]
+
+
+def test_a_page_left_out_of_nav_and_a_nav_entry_without_a_page_are_located(tmp_path):
+    project = make_project(tmp_path, "draft")
+    config = project / "mkdocs.yml"
+    nav = "nav:\n  - index.md\n  - a-jiben.md\n  - b-zuofa.md\n  - c-chengxiao.md\n  - gone.md\n"
+    config.write_text(nav + config.read_text(encoding="utf-8"), encoding="utf-8")
+    expected = [
+        "docs/d-fujian.md:1:1: nav: 页面不在 mkdocs.yml 的 nav 中",
+        "mkdocs.yml:6:1: nav: nav 中的 “gone.md” 在 docs/ 中不存在 (改正文件名，或从 nav 中删去这一行)",
+    ]
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert all(line in built.stderr for line in expected), built.stderr
+    checked = run_cli(project, "check", "--select", "nav")
+    assert checked.returncode == 1 and all(line in checked.stdout for line in expected), checked.output

@@ -160,3 +160,15 @@ def test_a_page_left_out_of_nav_and_a_nav_entry_without_a_page_are_located(tmp_p
     assert all(line in built.stderr for line in expected), built.stderr
     checked = run_cli(project, "check", "--select", "nav")
     assert checked.returncode == 1 and all(line in checked.stdout for line in expected), checked.output
+
+
+def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav: [\n", encoding="utf-8")
+    lines = config.read_text(encoding="utf-8").count("\n")
+    result = run_cli(project, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert f"错误：mkdocs.yml:{lines + 1}:1: YAML 格式错误：" in result.stderr
+    assert "（提示：" in result.stderr and "MkDocs encountered" not in result.stderr
+    assert "上次成功构建的 site/ 和 dist/ 保持不变" in result.stderr

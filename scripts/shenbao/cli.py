@@ -189,13 +189,33 @@ def main(argv: list[str] | None = None) -> int:
             print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
         return 0
     except (PluginError, ConfigurationError, ProjectError, outputs.OutputError) as error:
-        print(f"错误：{error}", file=sys.stderr)
+        print(f"错误：{_config_yaml_error(str(error), args.config_file)}", file=sys.stderr)
+        if isinstance(error, ConfigurationError):
+            print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
     except Abort:
         # MkDocs has already logged the reason above; its own closing line adds nothing.
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+_CONFIG_YAML = re.compile(
+    r"^MkDocs encountered an error parsing the configuration file: (?:.*\n)?(?P<problem>[^\n]*)\n"
+    r"\s*in \"[^\"]*\", line (?P<line>\d+), column (?P<column>\d+)",
+)
+
+
+def _config_yaml_error(message: str, config_file: str) -> str:
+    """MkDocs' English about a mkdocs.yml it cannot parse, as file:line:column and a hint."""
+    match = _CONFIG_YAML.match(message)
+    if match is None:
+        return message
+    name = Path(config_file).name
+    return (
+        f"{name}:{match['line']}:{match['column']}: YAML 格式错误：{match['problem']}"
+        "（提示：检查缩进、冒号后的空格和括号、引号是否成对）"
+    )
 
 
 def _shown(path: Path, project: Path) -> str:

@@ -172,3 +172,11 @@ def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line(tmp_path):
     assert f"错误：mkdocs.yml:{lines + 1}:1: YAML 格式错误：" in result.stderr
     assert "（提示：" in result.stderr and "MkDocs encountered" not in result.stderr
     assert "上次成功构建的 site/ 和 dist/ 保持不变" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "final", "serve"])
+def test_outside_a_project_the_commands_say_where_to_run(tmp_path, command):
+    result = run_cli(tmp_path, command)
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "错误：mkdocs.yml: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）" in result.stderr
+    assert "does not exist" not in result.stderr and "保持不变" not in result.stderr

@@ -172,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "new":
             return _new(args.directory, args.title)
+        if args.command in ("build", "final", "preview", "serve") and not Path(args.config_file).is_file():
+            print(
+                f"错误：{args.config_file}: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）",
+                file=sys.stderr,
+            )
+            return 1
         if args.command == "serve":
             return _serve(args.config_file, args.dev_addr)
         if args.command == "check":

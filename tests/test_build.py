@@ -180,3 +180,15 @@ def test_outside_a_project_the_commands_say_where_to_run(tmp_path, command):
     assert result.returncode == 1 and "Traceback" not in result.output
     assert "错误：mkdocs.yml: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）" in result.stderr
     assert "does not exist" not in result.stderr and "保持不变" not in result.stderr
+
+
+def test_front_matter_that_is_not_yaml_is_named_at_its_page_and_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    page.write_text("---\nkind: [附件\n---\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert "docs/b-zuofa.md:3: 页面开头的 front matter 不是有效的 YAML：" in built.stderr
+    assert "（提示：检查缩进" in built.stderr and "pandoc" not in built.stderr
+    checked = run_cli(project, "check", "--select", "template")
+    assert "docs/b-zuofa.md:3:1: template: 页面开头的 front matter 不是有效的 YAML" in checked.stdout

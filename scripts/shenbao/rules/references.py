@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from shenbao import scanner
 from shenbao.figures import BUILD_FIGURES, closest_names
 from shenbao.references import MACRO_ARGUMENTS_RULE, check_calls, check_template, simple_calls
 from shenbao.rules.base import PAGE, PROJECT, Finding, rule
@@ -87,7 +88,8 @@ def _problems_of(kind: str, page: Page, context: Context) -> Iterator[Finding]:
 
 @rule("template", "模板代码语法正确、只用已定义的名称", scope=PAGE)
 def template(page: Page, context: Context) -> Iterator[Finding]:
-    """检查什么：页面中 `{{ }}`、`{% %}` 模板代码的语法，以及其中用到的名称是否都有定义。
+    """检查什么：页面中 `{{ }}`、`{% %}` 模板代码的语法，以及其中用到的名称是否都有定义；
+    页面开头的 front matter（`---` 之间）能否读取。
 
     为什么：模板出错时构建会停止，而 mkdocs-macros 的报错不指出行号。
 
@@ -96,7 +98,10 @@ def template(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：按提示改正名称或补全括号；数据项写成 `fig("分组.名称")`。
     """
-    return _problems_of("", page, context)
+    if problem := scanner.front_matter_problem(page.text):
+        line, said = problem
+        yield Finding(line, 1, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
+    yield from _problems_of("", page, context)
 
 
 @rule("template-unsafe", "页面不执行代码、不读取主机：只用宏和普通的 Jinja 语句", scope=PAGE)

@@ -25,14 +25,13 @@ def headings(page: Page) -> list[tuple[int, int, str]]:
 
 @rule("nav", "每个页面都在 mkdocs.yml 的 nav 中", scope=PROJECT, settings="`mkdocs.yml`（nav）")
 def nav(context: Context) -> Iterator[Finding]:
-    """检查什么：docs/ 中的每个页面是否列在 mkdocs.yml 的 nav 里（没有 nav 时按文件名排序，不检查）。
+    """检查什么：docs/ 中的每个页面是否列在 mkdocs.yml 的 nav 里（没有 nav 时按文件名排序，不检查），
+    以及 nav 中的每个页面在 docs/ 中是否存在。
 
     为什么：不在 nav 中的页面，网站上没有入口，在 DOCX 中排在最后。
 
     示例：
         docs/xin-yemian.md 写好了，但 nav 中没有它。
-
-    nav 中写了 docs/ 里没有的页面，同样报告：构建会因此停下。
 
     如何修正：把页面加入 mkdocs.yml 的 nav，放在应有的位置。
     """

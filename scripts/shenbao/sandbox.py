@@ -190,6 +190,10 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
         raise RenderError(error.lineno, f"模板语法错误：{error.message}") from None
     except jinja2.exceptions.SecurityError as error:
         raise RenderError(_template_line(error), f"页面试图访问不允许的内容：{error}") from None
+    except RecursionError as error:
+        raise RenderError(
+            _template_line(error), "include 成了循环：页面直接或间接地包含了它自己（提示：删去造成循环的 include）"
+        ) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
         raise RenderError(_template_line(error), _said(error)) from None
 

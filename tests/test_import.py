@@ -364,6 +364,24 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
     assert yaml.safe_load((project / "data" / "figures.yml").read_text(encoding="utf-8")) == figures  # stable names
 
 
+def test_words_numbered_list_becomes_a_plain_markdown_list(tmp_path):
+    document = Document()
+    document.add_heading("基本情况", 1)
+    document.add_paragraph("成立领导小组，召开会议12次。", style="List Number")
+    document.add_paragraph("开展宣传活动25场次。", style="List Number")
+    document.add_paragraph("走访农户", style="List Bullet")
+    document.save(tmp_path / "list.docx")
+    project = empty_project(tmp_path / "target")
+    result = run_cli(project, "import", str(tmp_path / "list.docx"))
+    assert result.returncode == 0, result.output
+    page = (project / "docs" / "jiben-qingkuang.md").read_text(encoding="utf-8")
+    assert "custom-style" not in page and "<div" not in page
+    assert re.search(r"^1\.\s+成立领导小组，召开会议\{\{ fig\(", page, re.M), page
+    assert re.search(r"^-\s+走访农户$", page, re.M), page
+    report = (project / "import-report.md").read_text(encoding="utf-8")
+    assert "没有单位" not in report, "a list's own numbers are not statistics"
+
+
 def test_a_docx_without_text(tmp_path):
     project = empty_project(tmp_path / "target")
     Document().save(tmp_path / "empty.docx")

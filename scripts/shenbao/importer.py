@@ -142,6 +142,11 @@ def clean_block(block: dict) -> dict:
     if block["t"] == "Div":
         inner = [clean_block(b) for b in block["c"][1]]
         return inner[0] if len(inner) == 1 else {"t": "Div", "c": [["", [], []], inner]}
+    if block["t"] == "OrderedList":  # Word's numbered paragraphs: each item's style Div is opened too
+        attrs, items = block["c"]
+        return {"t": "OrderedList", "c": [attrs, [[clean_block(b) for b in item] for item in items]]}
+    if block["t"] == "BulletList":
+        return {"t": "BulletList", "c": [[clean_block(b) for b in item] for item in block["c"]]}
     return block
 
 

@@ -153,18 +153,23 @@ def test_serve_starts_serves_rebuilds_on_a_data_edit_and_stops(tmp_path):
         [sys.executable, "-m", "shenbao", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    figures = root / "data" / "figures.yml"
     try:
         html = _poll(url, lambda text: "286个" in text)
         assert "286个" in html
-        figures = root / "data" / "figures.yml"
         figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 301}"), "utf-8")
         assert "301个" in _poll(url, lambda text: "301个" in text)
+        figures.write_text(figures.read_text(encoding="utf-8") + "broken: [\n", "utf-8")
+        time.sleep(5)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        _, said = process.communicate(timeout=30)
+    assert "data/figures.yml:" in said and "YAML 格式错误" in said and "（提示：" in said, said
+    assert "网站没有重建" in said and "[macros]" not in said and "Traceback" not in said, said
 
 
 def _poll(url: str, ready, seconds: float = 90) -> str:

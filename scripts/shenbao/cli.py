@@ -24,6 +24,12 @@ class _Plain(logging.Formatter):
     LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
 
     PAGE_ERROR = re.compile(r"^Error reading page '(.+)':$")
+    SERVE_WORDS = {  # what `serve` says after a failed rebuild
+        "Aborted with a BuildError!": "构建已中止。",
+        "An error happened during the rebuild. The server will appear stuck until build errors are resolved.": (
+            "网站没有重建：改正上面的错误并保存后会自动重建，在此之前浏览器中的页面不会更新。"
+        ),
+    }
     PLUGIN_OPTION = re.compile(r"^Config value 'plugins': Plugin 'shenbao' option '([^']+)': (.*)$", re.S)
 
     def __init__(self, config_file: Path | None = None):
@@ -35,6 +41,8 @@ class _Plain(logging.Formatter):
         message = self.PAGE_ERROR.sub(r"读取页面 \1 时出错：", record.getMessage())
         if match := self.PLUGIN_OPTION.match(message):
             message = self._plugin_option(match[1], match[2])
+        for english, chinese in self.SERVE_WORDS.items():
+            message = message.replace(english, chinese)
         return f"{level}：{message}" if level else message
 
     def _plugin_option(self, option: str, problem: str) -> str:
@@ -235,9 +243,11 @@ def _serve(config_file: str, dev_addr: str) -> int:
     """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
     from mkdocs.commands.serve import serve
 
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(sys.stderr))
-    serve(config_file=str(Path(config_file).resolve()), dev_addr=dev_addr)
+    config_path = Path(config_file).resolve()
+    _quiet_logging(False, config_path)  # errors in Chinese, as build says them
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", each rebuild
+    logging.getLogger("mkdocs.plugins.mkdocs_macros").setLevel(logging.WARNING)  # its start-up listing
+    serve(config_file=str(config_path), dev_addr=dev_addr)
     return 0
 
 

@@ -192,3 +192,14 @@ def test_front_matter_that_is_not_yaml_is_named_at_its_page_and_line(tmp_path):
     assert "（提示：检查缩进" in built.stderr and "pandoc" not in built.stderr
     checked = run_cli(project, "check", "--select", "template")
     assert "docs/b-zuofa.md:3:1: template: 页面开头的 front matter 不是有效的 YAML" in checked.stdout
+
+
+def test_an_image_from_the_web_stops_the_build_before_anything_is_fetched(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "![图](http://127.0.0.1:9/x.png)\n", encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert f"docs/b-zuofa.md:{lines + 1}: 图片 “http://127.0.0.1:9/x.png” 来自外部网站" in built.stderr
+    assert "Could not fetch" not in built.stderr and not (project / "dist").exists()

@@ -29,6 +29,7 @@ from shenbao.macros import chart_uri
 from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.project import Project, ProjectError
 from shenbao.revision import build_revision, page_dates
+from shenbao.rules.links import external_image
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -127,6 +128,10 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     @event_priority(-100)  # after mkdocs-macros has rendered the figures
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
+        for found in scanner.links(page.file.content_string.split("\n")):
+            if found.image and found.external:  # pandoc would fetch it while making the DOCX
+                message, hint = external_image(found.target)
+                raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{found.line}: {message}（提示：{hint}）")
         if problem := scanner.front_matter_problem(page.file.content_string):
             line, said = problem
             raise PluginError(

@@ -203,3 +203,14 @@ def test_an_image_from_the_web_stops_the_build_before_anything_is_fetched(tmp_pa
     assert built.returncode == 1 and "Traceback" not in built.output
     assert f"docs/b-zuofa.md:{lines + 1}: 图片 “http://127.0.0.1:9/x.png” 来自外部网站" in built.stderr
     assert "Could not fetch" not in built.stderr and not (project / "dist").exists()
+
+
+def test_a_script_in_a_page_stops_the_build_at_its_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "<script>fetch('/x')</script>\n", encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert f"docs/b-zuofa.md:{lines + 1}: 页面中的 HTML “<script” 会在读者的浏览器中执行代码" in built.stderr
+    assert not (project / "site").exists()

@@ -30,6 +30,7 @@ from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.project import Project, ProjectError
 from shenbao.revision import build_revision, page_dates
 from shenbao.rules.links import external_image
+from shenbao.rules.references import active_html_problem
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -132,6 +133,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             if found.image and found.external:  # pandoc would fetch it while making the DOCX
                 message, hint = external_image(found.target)
                 raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{found.line}: {message}（提示：{hint}）")
+        for line, found in scanner.active_html(page.file.content_string):  # the site is read by others
+            message, hint = active_html_problem(found)
+            raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{line}: {message}（提示：{hint}）")
         if problem := scanner.front_matter_problem(page.file.content_string):
             line, said = problem
             raise PluginError(

@@ -70,6 +70,16 @@ def front_matter_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
+_ACTIVE_HTML = re.compile(r"<\s*(?:script|iframe|object|embed)\b|<[^>]*\son[a-z]+\s*=|javascript:", re.I)
+
+
+def active_html(text: str) -> Iterator[tuple[int, str]]:
+    """(line, what) of HTML in a page that would run code in the reader's browser, outside code."""
+    for index, line in text_lines(text.split("\n")):
+        for match in _ACTIVE_HTML.finditer(INLINE_CODE.sub(lambda m: " " * len(m[0]), line)):
+            yield index + 1, match.group(0).strip()
+
+
 def fenced(lines: list[str]) -> list[bool]:
     """For each line, whether it belongs to a fenced code block (the fences included).
 

@@ -235,8 +235,8 @@ def test_new_refuses_a_folder_that_has_files(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "notes.txt").write_text("mine", encoding="utf-8")
     result = run_cli(tmp_path, "new", "x")
-    assert result.returncode == 1
-    assert "已存在且不为空" in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("错误：") and "已存在且不为空" in result.stderr
     assert (tmp_path / "x" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 

@@ -255,7 +255,11 @@ def _new(directory: str, title: str | None) -> int:
     from shenbao import scaffold
 
     target = Path(directory)
-    written = scaffold.new_project(target, title)
+    try:
+        written = scaffold.new_project(target, title)
+    except scaffold.ScaffoldError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
     print(f"已新建申报材料：{target}（{len(written)} 个文件）")
     print(f"下一步：cd {target} && shenbao build && shenbao check")
     return 0

@@ -253,6 +253,14 @@ def test_new_application_builds_checks_and_has_its_publishing_files(tmp_path):
     assert "【待填：全市总人口】" in (app / "site" / "jiben-qingkuang.html").read_text(encoding="utf-8")
 
 
+def test_a_title_with_a_slash_names_the_docx_not_a_folder(tmp_path):
+    result = run_cli(tmp_path, "new", "app", "--title", "2023/2024年度某县申报材料")
+    assert result.returncode == 0, result.output
+    built = run_cli(tmp_path / "app", "build")
+    assert built.returncode == 0, built.output
+    assert built.docx().name == "2023／2024年度某县申报材料（草稿）.docx"
+
+
 def test_a_missing_special_name_is_said_by_the_build_and_by_check(tmp_path):
     root = make_project(tmp_path, "draft")
     figures = root / "data" / "figures.yml"

@@ -150,3 +150,73 @@ def test_a_single_attachment_is_labelled_without_a_number_on_the_site(sample):
     html = (sample.site / "d-fujian.html").read_text(encoding="utf-8")
     assert '<p class="attachment-label">附件</p>' in html
     assert "\ue020" not in html and "\ue021" not in html
+
+
+def test_a_page_left_out_of_nav_and_a_nav_entry_without_a_page_are_located(tmp_path):
+    project = make_project(tmp_path, "draft")
+    config = project / "mkdocs.yml"
+    nav = "nav:\n  - index.md\n  - a-jiben.md\n  - b-zuofa.md\n  - c-chengxiao.md\n  - gone.md\n"
+    config.write_text(nav + config.read_text(encoding="utf-8"), encoding="utf-8")
+    expected = [
+        "docs/d-fujian.md:1:1: nav: 页面不在 mkdocs.yml 的 nav 中",
+        "mkdocs.yml:6:1: nav: nav 中的 “gone.md” 在 docs/ 中不存在 (改正文件名，或从 nav 中删去这一行)",
+    ]
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert all(line in built.stderr for line in expected), built.stderr
+    checked = run_cli(project, "check", "--select", "nav")
+    assert checked.returncode == 1 and all(line in checked.stdout for line in expected), checked.output
+
+
+def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav: [\n", encoding="utf-8")
+    lines = config.read_text(encoding="utf-8").count("\n")
+    result = run_cli(project, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert f"错误：mkdocs.yml:{lines + 1}:1: YAML 格式错误：" in result.stderr
+    assert "（提示：" in result.stderr and "MkDocs encountered" not in result.stderr
+    assert "上次成功构建的 site/ 和 dist/ 保持不变" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "final", "serve"])
+def test_outside_a_project_the_commands_say_where_to_run(tmp_path, command):
+    result = run_cli(tmp_path, command)
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "错误：mkdocs.yml: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）" in result.stderr
+    assert "does not exist" not in result.stderr and "保持不变" not in result.stderr
+
+
+def test_front_matter_that_is_not_yaml_is_named_at_its_page_and_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    page.write_text("---\nkind: [附件\n---\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert "docs/b-zuofa.md:3: 页面开头的 front matter 不是有效的 YAML：" in built.stderr
+    assert "（提示：检查缩进" in built.stderr and "pandoc" not in built.stderr
+    checked = run_cli(project, "check", "--select", "template")
+    assert "docs/b-zuofa.md:3:1: template: 页面开头的 front matter 不是有效的 YAML" in checked.stdout
+
+
+def test_an_image_from_the_web_stops_the_build_before_anything_is_fetched(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "![图](http://127.0.0.1:9/x.png)\n", encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert f"docs/b-zuofa.md:{lines + 1}: 图片 “http://127.0.0.1:9/x.png” 来自外部网站" in built.stderr
+    assert "Could not fetch" not in built.stderr and not (project / "dist").exists()
+
+
+def test_a_script_in_a_page_stops_the_build_at_its_line(tmp_path):
+    project = make_project(tmp_path, "draft")
+    page = project / "docs" / "b-zuofa.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "<script>fetch('/x')</script>\n", encoding="utf-8")
+    built = run_cli(project, "build")
+    assert built.returncode == 1 and "Traceback" not in built.output
+    assert f"docs/b-zuofa.md:{lines + 1}: 页面中的 HTML “<script” 会在读者的浏览器中执行代码" in built.stderr
+    assert not (project / "site").exists()

@@ -118,6 +118,7 @@ def test_explain_prints_a_rules_documentation():
 def test_the_readme_table_is_the_registry():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert rule_docs.rule_table() in readme, "run: python -m shenbao check --list-rules --markdown"
+    assert readme.count(rule_docs.README_START) == readme.count(rule_docs.README_END) == 1, "one table, one pair"
 
 
 def test_broken_data_is_reported_with_line_and_column(tmp_path):

@@ -290,6 +290,30 @@ def test_the_sandbox_refuses_what_the_static_check_might_miss(tmp_path):
     assert sandbox.render_page("{% for n in range(2) %}{{ n }}{% endfor %}", environment, {}) == "01"
 
 
+@pytest.mark.parametrize(
+    "template",
+    ['{{ "a" * 1000000000 }}', '{{ 1000000000 * "a" }}', "{{ [1] * 10 ** 9 }}", "{{ 2 ** 100000000 }}"],
+)
+def test_the_sandbox_refuses_text_or_numbers_too_big_to_build(tmp_path, template):
+    from shenbao import sandbox
+
+    started = time.monotonic()
+    with pytest.raises(sandbox.RenderError, match="过大") as raised:
+        sandbox.render_page("一\n" + template, sandbox.page_environment(tmp_path), {})
+    assert raised.value.line == 2 and "提示" in raised.value.message
+    assert time.monotonic() - started < 5
+    assert sandbox.render_page('{{ "—" * 2 }}{{ 2 ** 10 }}', sandbox.page_environment(tmp_path), {}) == "——1024"
+
+
+def test_a_page_that_includes_itself_is_told_so_at_its_line(tmp_path):
+    from shenbao import sandbox
+
+    (tmp_path / "loop.md").write_text('环\n{% include "loop.md" %}', encoding="utf-8")
+    with pytest.raises(sandbox.RenderError, match="包含了它自己") as raised:
+        sandbox.render_page('一\n{% include "loop.md" %}', sandbox.page_environment(tmp_path), {})
+    assert raised.value.line == 2 and "提示" in raised.value.message
+
+
 def test_an_include_through_a_link_out_of_docs_is_refused_while_rendering(tmp_path):
     from shenbao import sandbox
 

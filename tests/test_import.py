@@ -108,6 +108,15 @@ def test_registry_names_are_readable_unique_and_shared_by_equal_figures():
     assert len(report.figures) == 3 and report.review  # the unnamed one needs a human
 
 
+def test_the_report_shows_an_approximate_figure_as_the_page_does():
+    report, registry = importer.Report(), importer.Registry("demo")
+    registry.add("流动人口", 1.2, "万人", "多", "流动人口1.2万多人", report)
+    registry.add("经费", 100, "万元", "余", "经费100余万元", report)
+    text = report.text()
+    assert "流动人口：1.2万多人" in text and "1.2多万人" not in text
+    assert "经费：100余万元" in text
+
+
 def test_the_builds_own_marks_come_back_as_what_made_them():
     report, registry = importer.Report(), importer.Registry("demo")
     line = "全市总人口【待填：全市总人口】，户籍人口【待填：全市总人口】。【原文缺失：后文“缺”】"
@@ -353,6 +362,24 @@ def test_a_word_file_without_styles_becomes_structured_pages_and_figures(tmp_pat
     again = run_cli(project, "import", str(source), "--prefix", "xian", "--force")
     assert again.returncode == 0, again.output
     assert yaml.safe_load((project / "data" / "figures.yml").read_text(encoding="utf-8")) == figures  # stable names
+
+
+def test_words_numbered_list_becomes_a_plain_markdown_list(tmp_path):
+    document = Document()
+    document.add_heading("基本情况", 1)
+    document.add_paragraph("成立领导小组，召开会议12次。", style="List Number")
+    document.add_paragraph("开展宣传活动25场次。", style="List Number")
+    document.add_paragraph("走访农户", style="List Bullet")
+    document.save(tmp_path / "list.docx")
+    project = empty_project(tmp_path / "target")
+    result = run_cli(project, "import", str(tmp_path / "list.docx"))
+    assert result.returncode == 0, result.output
+    page = (project / "docs" / "jiben-qingkuang.md").read_text(encoding="utf-8")
+    assert "custom-style" not in page and "<div" not in page
+    assert re.search(r"^1\.\s+成立领导小组，召开会议\{\{ fig\(", page, re.M), page
+    assert re.search(r"^-\s+走访农户$", page, re.M), page
+    report = (project / "import-report.md").read_text(encoding="utf-8")
+    assert "没有单位" not in report, "a list's own numbers are not statistics"
 
 
 def test_a_docx_without_text(tmp_path):

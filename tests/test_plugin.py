@@ -45,6 +45,29 @@ def test_plugin_options_are_validated(tmp_path):
     assert result.returncode == 1 and "mode" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("{mode: finall}", "plugins.shenbao.mode: 无法识别 “finall”（提示：可用：draft、final）"),
+        ("{moode: final}", "plugins.shenbao.moode: 没有名为 “moode” 的选项（提示：可用：mode、"),
+        ("{layout: [1, 2]}", "plugins.shenbao.layout: 应为一组“名称: 值”，而不是列表"),
+    ],
+)
+def test_a_wrong_plugin_option_is_named_in_chinese_at_its_line(tmp_path, setting, expected):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - shenbao ", f"  - shenbao: {setting} "), "utf-8")
+    line = next(i for i, row in enumerate(config.read_text(encoding="utf-8").split("\n"), 1) if setting in row)
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert f"mkdocs.yml:{line}: {expected}" in result.stderr
+    assert "Config value" not in result.stderr and "Expected" not in result.stderr
+    if "moode" not in setting:  # an unknown name is MkDocs' warning; check reads only the options it knows
+        checked = run_cli(root, "check")
+        assert checked.returncode == 1 and f"mkdocs.yml:{line}:1: data: {expected.split('（')[0]}" in checked.stdout
+
+
 def test_a_missing_macros_plugin_is_explained(tmp_path):
     root = make_project(tmp_path, "draft")
     config = root / "mkdocs.yml"
@@ -55,6 +78,20 @@ def test_a_missing_macros_plugin_is_explained(tmp_path):
     result = run_cli(root, "build")
     assert result.returncode == 1
     assert "没有加载 shenbao.macros" in result.stderr
+
+
+def test_shenbao_after_macros_is_told_to_move_not_to_be_added(tmp_path):
+    root = make_project(tmp_path, "draft")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entry = next(row for row in text.split("\n") if row.startswith("  - shenbao"))
+    text = text.replace(entry + "\n", "").replace(
+        "      on_error_fail: true\n", "      on_error_fail: true\n  - shenbao\n"
+    )
+    config.write_text(text, "utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "shenbao 应写在 macros 之前" in result.stderr and "缺少 shenbao" not in result.stderr
 
 
 def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
@@ -116,18 +153,23 @@ def test_serve_starts_serves_rebuilds_on_a_data_edit_and_stops(tmp_path):
         [sys.executable, "-m", "shenbao", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    figures = root / "data" / "figures.yml"
     try:
         html = _poll(url, lambda text: "286个" in text)
         assert "286个" in html
-        figures = root / "data" / "figures.yml"
         figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 301}"), "utf-8")
         assert "301个" in _poll(url, lambda text: "301个" in text)
+        figures.write_text(figures.read_text(encoding="utf-8") + "broken: [\n", "utf-8")
+        time.sleep(5)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        _, said = process.communicate(timeout=30)
+    assert "data/figures.yml:" in said and "YAML 格式错误" in said and "（提示：" in said, said
+    assert "网站没有重建" in said and "[macros]" not in said and "Traceback" not in said, said
 
 
 def _poll(url: str, ready, seconds: float = 90) -> str:
@@ -193,8 +235,8 @@ def test_new_refuses_a_folder_that_has_files(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "notes.txt").write_text("mine", encoding="utf-8")
     result = run_cli(tmp_path, "new", "x")
-    assert result.returncode == 1
-    assert "已存在且不为空" in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("错误：") and "已存在且不为空" in result.stderr
     assert (tmp_path / "x" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -209,6 +251,14 @@ def test_new_application_builds_checks_and_has_its_publishing_files(tmp_path):
     assert built.returncode == 0, built.output
     assert built.docx().name == "某县某项工作申报材料（草稿）.docx"
     assert "【待填：全市总人口】" in (app / "site" / "jiben-qingkuang.html").read_text(encoding="utf-8")
+
+
+def test_a_title_with_a_slash_names_the_docx_not_a_folder(tmp_path):
+    result = run_cli(tmp_path, "new", "app", "--title", "2023/2024年度某县申报材料")
+    assert result.returncode == 0, result.output
+    built = run_cli(tmp_path / "app", "build")
+    assert built.returncode == 0, built.output
+    assert built.docx().name == "2023／2024年度某县申报材料（草稿）.docx"
 
 
 def test_a_missing_special_name_is_said_by_the_build_and_by_check(tmp_path):

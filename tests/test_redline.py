@@ -153,7 +153,10 @@ def test_a_dirty_tree_is_refused_when_it_is_the_new_version(history, tmp_path):
     (clone / "docs" / "a-basics.md").write_text("# 基本情况\n\n改了。\n", encoding="utf-8")
     result = run_cli(clone, "redline", "--from", history.first)
     assert result.returncode == 1
-    assert "未提交的修改：docs/a-basics.md" in result.stderr and "TO=" in result.stderr
+    assert (
+        "未提交的修改：docs/a-basics.md" in result.stderr
+        and "--to <修订版本>（make redline 中写 TO=）" in result.stderr
+    )
 
 
 def test_a_revision_that_does_not_build_is_named(history, tmp_path):

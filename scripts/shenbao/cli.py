@@ -8,6 +8,7 @@ the last good output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -23,16 +24,44 @@ class _Plain(logging.Formatter):
     LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
 
     PAGE_ERROR = re.compile(r"^Error reading page '(.+)':$")
+    SERVE_WORDS = {  # what `serve` says after a failed rebuild
+        "Aborted with a BuildError!": "构建已中止。",
+        "An error happened during the rebuild. The server will appear stuck until build errors are resolved.": (
+            "网站没有重建：改正上面的错误并保存后会自动重建，在此之前浏览器中的页面不会更新。"
+        ),
+    }
+    PLUGIN_OPTION = re.compile(r"^Config value 'plugins': Plugin 'shenbao' option '([^']+)': (.*)$", re.S)
+
+    def __init__(self, config_file: Path | None = None):
+        super().__init__()
+        self.config_file = config_file
 
     def format(self, record: logging.LogRecord) -> str:
         level = self.LEVELS.get(record.levelname)
         message = self.PAGE_ERROR.sub(r"读取页面 \1 时出错：", record.getMessage())
+        if match := self.PLUGIN_OPTION.match(message):
+            message = self._plugin_option(match[1], match[2])
+        for english, chinese in self.SERVE_WORDS.items():
+            message = message.replace(english, chinese)
         return f"{level}：{message}" if level else message
 
+    def _plugin_option(self, option: str, problem: str) -> str:
+        """``mode: finall`` at its line of mkdocs.yml, in Chinese, with the values that would do."""
+        from shenbao.config import option_line, option_problem
 
-def _quiet_logging(verbose: bool) -> None:
+        text, hint = option_problem(option, problem)
+        name, line = "mkdocs.yml", 0
+        if self.config_file is not None:
+            name = self.config_file.name
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                line = option_line(self.config_file.read_text(encoding="utf-8"), option)
+        where = f"{name}:{line}" if line else name
+        return f"{where}: plugins.shenbao.{option}: {text}（提示：{hint}）"
+
+
+def _quiet_logging(verbose: bool, config_file: Path | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Plain())
+    handler.setFormatter(_Plain(config_file))
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.handlers[:] = [handler]
     mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -63,8 +92,8 @@ def build(
 
     from shenbao.config import DRAFT, FINAL, PLUGIN_NAME
 
-    _quiet_logging(verbose)
     config_path = Path(config_file).resolve()
+    _quiet_logging(verbose, config_path)
     root = config_path.parent
     site_target = root / "site"
     outputs.recover_dir(site_target)
@@ -151,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "new":
             return _new(args.directory, args.title)
+        if args.command in ("build", "final", "preview", "serve") and not Path(args.config_file).is_file():
+            print(
+                f"错误：{args.config_file}: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）",
+                file=sys.stderr,
+            )
+            return 1
         if args.command == "serve":
             return _serve(args.config_file, args.dev_addr)
         if args.command == "check":
@@ -168,13 +203,33 @@ def main(argv: list[str] | None = None) -> int:
             print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
         return 0
     except (PluginError, ConfigurationError, ProjectError, outputs.OutputError) as error:
-        print(f"错误：{error}", file=sys.stderr)
+        print(f"错误：{_config_yaml_error(str(error), args.config_file)}", file=sys.stderr)
+        if isinstance(error, ConfigurationError):
+            print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
     except Abort:
         # MkDocs has already logged the reason above; its own closing line adds nothing.
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+
+
+_CONFIG_YAML = re.compile(
+    r"^MkDocs encountered an error parsing the configuration file: (?:.*\n)?(?P<problem>[^\n]*)\n"
+    r"\s*in \"[^\"]*\", line (?P<line>\d+), column (?P<column>\d+)",
+)
+
+
+def _config_yaml_error(message: str, config_file: str) -> str:
+    """MkDocs' English about a mkdocs.yml it cannot parse, as file:line:column and a hint."""
+    match = _CONFIG_YAML.match(message)
+    if match is None:
+        return message
+    name = Path(config_file).name
+    return (
+        f"{name}:{match['line']}:{match['column']}: YAML 格式错误：{match['problem']}"
+        "（提示：检查缩进、冒号后的空格和括号、引号是否成对）"
+    )
 
 
 def _shown(path: Path, project: Path) -> str:
@@ -188,9 +243,11 @@ def _serve(config_file: str, dev_addr: str) -> int:
     """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
     from mkdocs.commands.serve import serve
 
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    logging.getLogger("mkdocs").addHandler(logging.StreamHandler(sys.stderr))
-    serve(config_file=str(Path(config_file).resolve()), dev_addr=dev_addr)
+    config_path = Path(config_file).resolve()
+    _quiet_logging(False, config_path)  # errors in Chinese, as build says them
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", each rebuild
+    logging.getLogger("mkdocs.plugins.mkdocs_macros").setLevel(logging.WARNING)  # its start-up listing
+    serve(config_file=str(config_path), dev_addr=dev_addr)
     return 0
 
 
@@ -198,7 +255,11 @@ def _new(directory: str, title: str | None) -> int:
     from shenbao import scaffold
 
     target = Path(directory)
-    written = scaffold.new_project(target, title)
+    try:
+        written = scaffold.new_project(target, title)
+    except scaffold.ScaffoldError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
     print(f"已新建申报材料：{target}（{len(written)} 个文件）")
     print(f"下一步：cd {target} && shenbao build && shenbao check")
     return 0

@@ -10,6 +10,8 @@ Every option has a default, so ``- shenbao`` alone is a working setting.
 
 from __future__ import annotations
 
+import re
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -34,3 +36,37 @@ class ShenbaoConfig(base.Config):
     """A git revision: the site gets a page of what changed since it (``shenbao build --since``)."""
     docx_name = c.Optional(c.Type(str))
     """The DOCX's file name without .docx; default: the title (application.title), with （草稿） for a draft."""
+
+
+# --- MkDocs' English about these options, in the writer's words -------------------------
+
+_TYPE_NAMES = {"dict": "一组“名称: 值”", "list": "列表", "str": "文字", "bool": "true 或 false", "int": "整数"}
+_CHOICE = re.compile(r"^Expected one of: \((?P<choices>.*)\) but received: (?P<got>.*)$", re.S)
+_TYPE = re.compile(r"^Expected type: <class '(?P<want>\w+)'> but received: <class '(?P<got>\w+)'>$", re.S)
+_UNKNOWN = re.compile(r"^Unrecognised configuration name: (?P<name>.*)$", re.S)
+
+
+def option_problem(option: str, problem: str) -> tuple[str, str]:
+    """MkDocs' message about one ``shenbao`` option as a Chinese message and a hint."""
+    if match := _CHOICE.match(problem):
+        choices = "、".join(c.strip(" '\"") for c in match["choices"].split(",") if c.strip(" '\""))
+        return f"无法识别 “{match['got'].strip(chr(39))}”", f"可用：{choices}"
+    if match := _TYPE.match(problem):
+        want = _TYPE_NAMES.get(match["want"], match["want"])
+        got = _TYPE_NAMES.get(match["got"], match["got"])
+        return f"应为{want}，而不是{got}", "写法见 README 的“mkdocs.yml：插件设置”"
+    if _UNKNOWN.match(problem):
+        return f"没有名为 “{option}” 的选项", f"可用：{'、'.join((key for key, _ in ShenbaoConfig._schema))}"
+    return problem, "写法见 README 的“mkdocs.yml：插件设置”"
+
+
+def option_line(config_text: str, option: str) -> int:
+    """The line of ``mkdocs.yml`` where the ``shenbao`` plugin's ``option`` is written (0 if not found)."""
+    lines = config_text.split("\n")
+    plugin = re.compile(rf"(^|[\s{{,\"'-]){PLUGIN_NAME}[\"']?\s*(:|$)")
+    start = next((i for i, line in enumerate(lines) if plugin.search(line)), None)
+    if start is None:
+        return 0
+    name = re.compile(rf"(^|[\s{{,\"']){re.escape(option)}[\"']?\s*:")
+    found = next((i for i in range(start, len(lines)) if name.search(lines[i])), start)
+    return found + 1

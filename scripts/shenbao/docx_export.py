@@ -46,7 +46,13 @@ class DocxInfo:
     revision: str = ""
 
 
+# Characters no file name may hold on Windows or Linux, as their full-width look-alikes
+_FILE_NAME = str.maketrans(dict(zip('/\\:*?"<>|', "／＼：＊？＂＜＞｜", strict=True)))
+
+
 def docx_filename(title: str, final: bool) -> str:
+    """The DOCX's name from the title: 2023/2024年度 becomes 2023／2024年度, not a folder."""
+    title = "".join(ch for ch in title if ch >= " ").translate(_FILE_NAME).strip(" .") or "申报材料"
     return f"{title}.docx" if final else f"{title}（草稿）.docx"
 
 

@@ -346,7 +346,8 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
         elif not fence and not re.match(r"^\|?\s*:?-{3,}", line):
             line = importer.figures_in_line(line, ctx.registry, ctx.report, ctx.units, ctx.allowed)
             line = importer.references_in_line(line, ctx.numbers)
-            for left in importer.numbers_left(line, ctx.allowed):
+            prose = re.sub(r"^\s*\d+[.)]\s+", "", line)  # a Markdown list's own number is no statistic
+            for left in importer.numbers_left(prose, ctx.allowed):
                 ctx.report.review.append(
                     f"docs/{name}:{number}: 数字“{left}”没有单位，留在正文（若是统计数字，请改为数据项）"
                 )

@@ -33,6 +33,11 @@ class Created:
     approx: str
     source: str  # the sentence it came from
 
+    def shown(self) -> str:
+        """The value as the page will show it: 1.2万多人, 100余万元."""
+        number = f"{self.value:g}" if isinstance(self.value, float) else f"{self.value}"
+        return "".join(place_approx(number, self.approx, self.unit))
+
 
 @dataclass
 class Report:
@@ -48,7 +53,7 @@ class Report:
         lines = [f"# 导入报告：{self.source}", "", f"## 页面（{len(self.pages)}）", ""]
         lines += [f"- {p}" for p in self.pages]
         lines += ["", f"## 新建数据项（{len(self.figures)}）", ""]
-        lines += [f"- `{f.name}` {f.label}：{f.value}{f.approx}{f.unit}　原句：{f.source}" for f in self.figures]
+        lines += [f"- `{f.name}` {f.label}：{f.shown()}　原句：{f.source}" for f in self.figures]
         lines += ["", f"## 表和图（{len(self.tables) + len(self.images)}）", ""]
         lines += [f"- {t}" for t in self.tables + self.images]
         lines += ["", f"## 已删去（{len(self.dropped)}）", ""]
@@ -137,6 +142,11 @@ def clean_block(block: dict) -> dict:
     if block["t"] == "Div":
         inner = [clean_block(b) for b in block["c"][1]]
         return inner[0] if len(inner) == 1 else {"t": "Div", "c": [["", [], []], inner]}
+    if block["t"] == "OrderedList":  # Word's numbered paragraphs: each item's style Div is opened too
+        attrs, items = block["c"]
+        return {"t": "OrderedList", "c": [attrs, [[clean_block(b) for b in item] for item in items]]}
+    if block["t"] == "BulletList":
+        return {"t": "BulletList", "c": [[clean_block(b) for b in item] for item in block["c"]]}
     return block
 
 

@@ -21,7 +21,7 @@ from shenbao.rules.context import Context
 from shenbao.rules.page import Page
 from shenbao.settings import ALL, CheckSettings, load_check_settings
 
-STRUCTURE_RULES = ("link", "anchor", "image")  # what MkDocs' strict build refuses without a line
+STRUCTURE_RULES = ("link", "anchor", "image", "nav")  # what MkDocs' strict build refuses without a line
 _LOCATED = re.compile(r"^(?P<path>[^:\s]+?)(?::(?P<line>\d+))?(?::(?P<column>\d+))?:\s*(?P<message>.*)$", re.S)
 
 

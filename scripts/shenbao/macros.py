@@ -74,8 +74,10 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
 def define_env(env) -> None:
     """Register the macros with the data the ``shenbao`` plugin loaded for this build."""
     plugin = env.conf.plugins.get(PLUGIN_NAME)
-    if plugin is None or plugin.project is None:
+    if plugin is None:
         raise PluginError("mkdocs.yml: plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+    if plugin.project is None:  # listed, but after macros: its data is not loaded yet
+        raise PluginError("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前（提示：宏从 shenbao 读取数据）")
     project = plugin.project
     env.variables["figures"] = project.figures
     env.variables["exhibits"] = project.exhibits

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao import changes_page, charts, docx_export, layout, print_css, review, sources
+from shenbao import changes_page, charts, docx_export, layout, print_css, review, scanner, sources
 from shenbao.config import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.document import Document, document_order, nav_paths, open_items_report
 from shenbao.figures import APPLICANT, SPECIAL_NAMES, TITLE
@@ -29,6 +29,8 @@ from shenbao.macros import chart_uri
 from shenbao.markers import MISSING, PLACEHOLDER
 from shenbao.project import Project, ProjectError
 from shenbao.revision import build_revision, page_dates
+from shenbao.rules.links import external_image
+from shenbao.rules.references import active_html_problem
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -127,6 +129,19 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     @event_priority(-100)  # after mkdocs-macros has rendered the figures
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
+        for found in scanner.links(page.file.content_string.split("\n")):
+            if found.image and found.external:  # pandoc would fetch it while making the DOCX
+                message, hint = external_image(found.target)
+                raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{found.line}: {message}（提示：{hint}）")
+        for line, found in scanner.active_html(page.file.content_string):  # the site is read by others
+            message, hint = active_html_problem(found)
+            raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{line}: {message}（提示：{hint}）")
+        if problem := scanner.front_matter_problem(page.file.content_string):
+            line, said = problem
+            raise PluginError(
+                f"{Path(config.docs_dir).name}/{uri}:{line}: 页面开头的 front matter 不是有效的 YAML：{said}"
+                f"（提示：{scanner.FRONT_MATTER_HINT}）"
+            )
         if uri == review.REVIEW_PAGE:  # rendered last, when every other page is known
             titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
             kind = "终稿" if self.is_final else "草稿"

@@ -18,7 +18,7 @@ import yaml
 
 from shenbao import datafile
 from shenbao import exhibits as exhibits_module
-from shenbao.config import PLUGIN_NAME, ShenbaoConfig
+from shenbao.config import PLUGIN_NAME, ShenbaoConfig, option_line, option_problem
 from shenbao.document import document_order, nav_paths
 from shenbao.figures import FigureBook, FigureDataError, load_figures
 
@@ -66,7 +66,7 @@ class Project:
             where = f"{config_path.name}:{mark.line + 1}" if mark else config_path.name
             raise ProjectError(f"{where}: YAML 格式错误（提示：检查缩进和冒号后的空格）") from None
         root = config_path.parent
-        options = validate_options(_plugin_options(settings), config_path.name)
+        options = validate_options(_plugin_options(settings), config_path.name, text)
         nav = settings.get("nav")
         return cls.from_settings(root, root / (settings.get("docs_dir") or "docs"), options, nav)
 
@@ -105,14 +105,17 @@ class Project:
         return figure.as_text() if figure is not None and figure.known else ""
 
 
-def validate_options(options, where: str = CONFIG_FILE) -> ShenbaoConfig:
+def validate_options(options, where: str = CONFIG_FILE, config_text: str = "") -> ShenbaoConfig:
     """Options read outside MkDocs (``shenbao check``), validated exactly as the plugin's are."""
     config = ShenbaoConfig(config_file_path=where)
     config.load_dict(options if isinstance(options, dict) else {})
     failed, _warnings = config.validate()
     if failed:
-        problems = "；".join(f"{key}: {error}" for key, error in failed)
-        raise ProjectError(f"{where}: plugins 中 shenbao 的设置有误：{problems}")
+        key, error = failed[0]
+        text, hint = option_problem(key, str(error))
+        line = option_line(config_text, key) if config_text else 0
+        place = f"{where}:{line}" if line else where
+        raise ProjectError(f"{place}: plugins.shenbao.{key}: {text}（提示：{hint}）")
     return config
 
 

@@ -239,7 +239,7 @@ def make_redline(project: Path, base: str, head: str | None = None) -> Path:
             listed = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
             raise RedlineError(
                 f"工作区有未提交的修改：{listed}。修订稿中每处修改都要注明提交的作者和日期"
-                "（提示：先提交这些修改，或用 TO=<修订版本> 指定要比较的版本）"
+                "（提示：先提交这些修改，或用 --to <修订版本>（make redline 中写 TO=）指定要比较的版本）"
             )
     with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as scratch:
         old_copy = export(project, base_commit, Path(scratch) / "from")

@@ -140,11 +140,32 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+MAX_ITEMS = 1_000_000  # characters or list items one ``*`` may make: far more than any page holds
+MAX_EXPONENT = 1_000
+
+
+class TooLarge(Exception):
+    """A page asked for text or a number far beyond any application: it would stop the build."""
+
+
 class PageEnvironment(SandboxedEnvironment):
-    """The sandbox, refusing private attributes as well as those Jinja's sandbox already refuses."""
+    """The sandbox, refusing private attributes as well as those Jinja's sandbox already refuses,
+    and ``"a" * 10 ** 9`` or ``10 ** 10 ** 10``, which would take the build's memory or time."""
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for items, count in ((left, right), (right, left)):
+                sequence = isinstance(items, (str, list, tuple)) and isinstance(count, int)
+                if sequence and len(items) * count > MAX_ITEMS:
+                    raise TooLarge(f"模板运算的结果过大（超过 {MAX_ITEMS} 个字或项）（提示：直接写出要重复的文字）")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise TooLarge(f"模板运算的结果过大（指数超过 {MAX_EXPONENT}）（提示：数字写在 data/figures.yml 中）")
+        return super().call_binop(context, operator, left, right)
 
 
 def page_environment(include_root: Path, undefined=jinja2.StrictUndefined) -> PageEnvironment:
@@ -169,6 +190,10 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
         raise RenderError(error.lineno, f"模板语法错误：{error.message}") from None
     except jinja2.exceptions.SecurityError as error:
         raise RenderError(_template_line(error), f"页面试图访问不允许的内容：{error}") from None
+    except RecursionError as error:
+        raise RenderError(
+            _template_line(error), "include 成了循环：页面直接或间接地包含了它自己（提示：删去造成循环的 include）"
+        ) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
         raise RenderError(_template_line(error), _said(error)) from None
 

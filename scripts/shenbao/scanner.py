@@ -51,6 +51,35 @@ def front_matter(text: str) -> tuple[dict, int]:
     return meta, text[: len(text) - len(body)].count("\n")
 
 
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)", re.S)
+FRONT_MATTER_HINT = "检查缩进、冒号后的空格和括号、引号是否成对"
+
+
+def front_matter_problem(text: str) -> tuple[int, str] | None:
+    """(line, YAML's words) when the page's front matter does not parse; MkDocs would keep it as text."""
+    import yaml
+
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    try:
+        yaml.safe_load(match[1])
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return (mark.line + 2 if mark else 1), getattr(error, "problem", None) or str(error)
+    return None
+
+
+_ACTIVE_HTML = re.compile(r"<\s*(?:script|iframe|object|embed)\b|<[^>]*\son[a-z]+\s*=|javascript:", re.I)
+
+
+def active_html(text: str) -> Iterator[tuple[int, str]]:
+    """(line, what) of HTML in a page that would run code in the reader's browser, outside code."""
+    for index, line in text_lines(text.split("\n")):
+        for match in _ACTIVE_HTML.finditer(INLINE_CODE.sub(lambda m: " " * len(m[0]), line)):
+            yield index + 1, match.group(0).strip()
+
+
 def fenced(lines: list[str]) -> list[bool]:
     """For each line, whether it belongs to a fenced code block (the fences included).
 

@@ -12,6 +12,14 @@ from shenbao.rules.page import Page
 from shenbao.scanner import Link
 
 
+def external_image(target: str) -> tuple[str, str]:
+    """What the image rule and the build say of an image from the web."""
+    return (
+        f"图片 “{target}” 来自外部网站：网站和 DOCX 都不从外部加载",
+        "把图片下载到 docs/img/，写成相对于页面的路径，如 img/a.png",
+    )
+
+
 def _targets(page: Page, images: bool) -> Iterator[tuple[Link, str, str]]:
     """(link, path below docs/, fragment) of every local link or image of the page."""
     for link in page.links:
@@ -63,7 +71,7 @@ def anchor(page: Page, context: Context) -> Iterator[Finding]:
 
 @rule("image", "图片存在，且用 docs/ 之内的相对路径")
 def image(page: Page, context: Context) -> Iterator[Finding]:
-    """检查什么：`![说明](路径)` 中的图片文件是否存在，路径是否是 docs/ 之内的相对路径。
+    """检查什么：`![说明](路径)` 中的图片文件是否存在，路径是否是 docs/ 之内的相对路径（不是网址）。
 
     为什么：缺图时构建会停止；绝对路径（/img/a.png）和走出 docs/ 的 ../ 路径在网站和 DOCX 中都找不到文件，
     MkDocs 只给出一条英文警告。
@@ -75,6 +83,9 @@ def image(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：把图片放进 docs/ 下（如 docs/img/），写成相对于页面的路径。
     """
+    for found in page.links:
+        if found.image and found.external:
+            yield Finding(found.line, found.column, *external_image(found.target))
     docs = context.project.docs_dir
     for found, resolved, _ in _targets(page, images=True):
         if found.target.startswith("/"):

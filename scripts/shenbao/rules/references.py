@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from shenbao import scanner
 from shenbao.figures import BUILD_FIGURES, closest_names
 from shenbao.references import MACRO_ARGUMENTS_RULE, check_calls, check_template, simple_calls
 from shenbao.rules.base import PAGE, PROJECT, Finding, rule
@@ -87,7 +88,8 @@ def _problems_of(kind: str, page: Page, context: Context) -> Iterator[Finding]:
 
 @rule("template", "模板代码语法正确、只用已定义的名称", scope=PAGE)
 def template(page: Page, context: Context) -> Iterator[Finding]:
-    """检查什么：页面中 `{{ }}`、`{% %}` 模板代码的语法，以及其中用到的名称是否都有定义。
+    """检查什么：页面中 `{{ }}`、`{% %}` 模板代码的语法，以及其中用到的名称是否都有定义；
+    页面开头的 front matter（`---` 之间）能否读取。
 
     为什么：模板出错时构建会停止，而 mkdocs-macros 的报错不指出行号。
 
@@ -96,13 +98,17 @@ def template(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：按提示改正名称或补全括号；数据项写成 `fig("分组.名称")`。
     """
-    return _problems_of("", page, context)
+    if problem := scanner.front_matter_problem(page.text):
+        line, said = problem
+        yield Finding(line, 1, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
+    yield from _problems_of("", page, context)
 
 
 @rule("template-unsafe", "页面不执行代码、不读取主机：只用宏和普通的 Jinja 语句", scope=PAGE)
 def template_unsafe(page: Page, context: Context) -> Iterator[Finding]:
     """检查什么：页面模板中 `config`、`environment`、`page`、`lipsum`、`cycler`、`self` 等名称，
-    以下划线开头的属性或键（`__globals__`、`__class__`），以及 docs/ 以外或不是固定路径的 `{% include %}`。
+    以下划线开头的属性或键（`__globals__`、`__class__`），docs/ 以外或不是固定路径的 `{% include %}`，
+    以及会在读者浏览器中执行的 HTML（`<script>`、`<iframe>`、`onclick=`、`javascript:`）。
 
     为什么：正文可能来自外部贡献者的拉取请求；这些写法能在构建机器上执行命令、读取文件，
     或把配置中的绝对路径和主机信息发布到网站上。构建同样拒绝它们，页面也只在沙箱中渲染。
@@ -112,7 +118,14 @@ def template_unsafe(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：删去这段代码；数字和名称写在 data/figures.yml，用 `fig("分组.名称")` 引用。
     """
-    return _problems_of(TEMPLATE_UNSAFE, page, context)
+    for line, found in scanner.active_html(page.text):
+        yield Finding(line, 1, *active_html_problem(found))
+    yield from _problems_of(TEMPLATE_UNSAFE, page, context)
+
+
+def active_html_problem(found: str) -> tuple[str, str]:
+    """What check and the build say of HTML that runs code."""
+    return f"页面中的 HTML “{found}” 会在读者的浏览器中执行代码", "删去它：页面只写文字、表格和图片"
 
 
 @rule("macro-arguments", "宏的参数个数和写法正确", scope=PAGE)

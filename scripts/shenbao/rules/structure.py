@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from shenbao import numbering
-from shenbao.rules.base import WARNING, Finding, rule
+from shenbao.rules.base import PROJECT, WARNING, Finding, rule
 from shenbao.rules.context import Context
 from shenbao.rules.page import Page
 
@@ -23,9 +23,10 @@ def headings(page: Page) -> list[tuple[int, int, str]]:
     return found
 
 
-@rule("nav", "每个页面都在 mkdocs.yml 的 nav 中", settings="`mkdocs.yml`（nav）")
-def nav(page: Page, context: Context) -> Iterator[Finding]:
-    """检查什么：docs/ 中的每个页面是否列在 mkdocs.yml 的 nav 里（没有 nav 时按文件名排序，不检查）。
+@rule("nav", "每个页面都在 mkdocs.yml 的 nav 中", scope=PROJECT, settings="`mkdocs.yml`（nav）")
+def nav(context: Context) -> Iterator[Finding]:
+    """检查什么：docs/ 中的每个页面是否列在 mkdocs.yml 的 nav 里（没有 nav 时按文件名排序，不检查），
+    以及 nav 中的每个页面在 docs/ 中是否存在。
 
     为什么：不在 nav 中的页面，网站上没有入口，在 DOCX 中排在最后。
 
@@ -35,8 +36,20 @@ def nav(page: Page, context: Context) -> Iterator[Finding]:
     如何修正：把页面加入 mkdocs.yml 的 nav，放在应有的位置。
     """
     order = context.project.nav
-    if order is not None and page.uri not in order:
-        yield Finding(1, 1, "页面不在 mkdocs.yml 的 nav 中", "加入 nav，读者才能按顺序看到")
+    if order is None:
+        return
+    for page in context.pages:
+        if page.uri not in order and not {"nav", "all"} & page.ignored.get(1, set()):
+            yield Finding(1, 1, "页面不在 mkdocs.yml 的 nav 中", "加入 nav，读者才能按顺序看到", path=page.path)
+    docs = context.project.docs_dir
+    config = context.project.root / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8-sig").split("\n") if config.is_file() else []
+    for entry in order:
+        if "://" in entry or (docs / entry).is_file():
+            continue
+        line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
+        hint = "改正文件名，或从 nav 中删去这一行"
+        yield Finding(line, 1, f"nav 中的 “{entry}” 在 docs/ 中不存在", hint, path="mkdocs.yml")
 
 
 @rule("typed-heading-number", "标题不手写编号")

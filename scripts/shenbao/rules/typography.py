@@ -31,6 +31,7 @@ def _replace(pattern: re.Pattern, marks: str, page: Page, message: str, repair) 
 
 # Lookarounds keep each match to exactly what is wrong.
 _HALF_MARK = re.compile(rf"(?<=[{CJK}])[,;:?!]|[,;:?!](?=[{CJK}])")
+_HALF_STOP = re.compile(rf"(?<=[{CJK}])\.(?!\.)(?=[{CJK}]|\s*$)")  # 句号 only: 3.8, a.docx and ... are not one
 _HALF_BRACKET = re.compile(rf"\((?=[{CJK}])|(?<=[{CJK}])\)")
 _SPACE = re.compile(rf"(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])")
 _PERCENT = re.compile(r"(?<=\d)％")
@@ -41,7 +42,7 @@ _QUOTED = re.compile(rf"\"(?P<inner>[^\"\n]*[{CJK}][^\"\n]*)\"")
 
 @rule("punctuation", "中文里用全角标点和括号", fix=SAFE)
 def punctuation(page: Page, context: Context) -> Iterator[Finding]:
-    """检查什么：紧挨汉字的半角逗号、分号、冒号、问号、叹号和括号。
+    """检查什么：紧挨汉字的半角逗号、分号、冒号、问号、叹号和括号，汉字之后的半角句点。
 
     为什么：公文正文一律用全角标点（GB/T 15834）；半角标点在 Word 中字距不对，审稿人会当作错别字。
 
@@ -51,6 +52,7 @@ def punctuation(page: Page, context: Context) -> Iterator[Finding]:
     如何修正：`make fix` 换成全角标点。
     """
     yield from _replace(_HALF_MARK, ",;:?!", page, "中文里用了半角标点", _FULL_WIDTH.get)
+    yield from _replace(_HALF_STOP, ".", page, "中文里用了半角句点", lambda _: "。")
     yield from _replace(_HALF_BRACKET, "()", page, "中文里用了半角括号", _FULL_WIDTH.get)
 
 

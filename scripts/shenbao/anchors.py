@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from shenbao import scanner
+
 PREFIX = "_src_"  # as stored in the DOCX
 _PANDOC_PREFIX = "src_"  # as written for pandoc, which wants a letter first
 SOURCES_PROPERTY = "shenbao-sources"  # custom property: JSON list of page paths
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)  # as MkDocs reads it
 _SIMILARITY_BUDGET = 20000  # line pairs compared inside one expanded macro; beyond, the macro's line is used
 
 
@@ -52,15 +53,6 @@ def parse_name(name: str) -> Anchor | None:
 
 
 # --- source line of each rendered line ----------------------------------------------
-
-
-def front_matter_lines(source: str) -> int:
-    """How many lines MkDocs takes off the top of a page before handing it on."""
-    match = _FRONT_MATTER.match(source)
-    if not match:
-        return 0
-    rest = source[match.end() :]
-    return source[: match.end()].count("\n") + (len(rest) - len(rest.lstrip("\n")))
 
 
 _LIKENESS_FLOOR = 0.25  # below this two lines share only punctuation and markup letters
@@ -135,7 +127,7 @@ def line_map(source: str, rendered: str) -> list[int]:
     unchanged lines map to themselves; the lines a macro produced map to the
     source line that produced them, chosen by likeness and order.
     """
-    offset = front_matter_lines(source)
+    offset = scanner.front_matter(source)[1]  # the lines MkDocs takes off the top
     all_src = source.split("\n")[offset:]
     out = rendered.split("\n")
     src_at = [i for i, line in enumerate(all_src) if line.strip()]
@@ -162,7 +154,6 @@ def line_map(source: str, rendered: str) -> list[int]:
 
 # --- marking the rendered Markdown ---------------------------------------------------
 
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6}[ \t]+)")
 _LIST_ITEM = re.compile(r"^([ \t]{0,3}(?:[-*+]|\d+[.)])[ \t]+)(?=\S)")
 _QUOTE = re.compile(r"^([ \t]{0,3}>[ \t]?)")
@@ -211,12 +202,9 @@ def mark(markdown: str, page: int, lines: list[int]) -> str:
     """
     out = markdown.split("\n")
     used: dict[int, int] = {}
-    fence, starts_block = "", True
-    for index, line in enumerate(out):
-        opened = _FENCE.match(line)
-        if opened or fence:
-            if opened:
-                fence = "" if fence == opened.group(1) else (fence or opened.group(1))
+    starts_block = True
+    for index, (line, code) in enumerate(zip(out, scanner.fenced(out), strict=True)):
+        if code:
             starts_block = False
             continue
         if not line.strip():

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from shenbao import outputs
+from shenbao.datafile import shown_path
 
 
 class _Plain(logging.Formatter):
@@ -198,9 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         wants_preview = args.command == "preview"
         since = getattr(args, "since", None)
         docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview, since=since)
-        print(f"网站：site/index.html\nDOCX：{_shown(docx, project)}")
+        print(f"网站：site/index.html\nDOCX：{shown_path(docx, project)}")
         if wants_preview:
-            print(f"预览：{_shown(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
+            print(f"预览：{shown_path(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
         return 0
     except (PluginError, ConfigurationError, ProjectError, outputs.OutputError) as error:
         print(f"错误：{_config_yaml_error(str(error), args.config_file)}", file=sys.stderr)
@@ -230,13 +231,6 @@ def _config_yaml_error(message: str, config_file: str) -> str:
         f"{name}:{match['line']}:{match['column']}: YAML 格式错误：{match['problem']}"
         "（提示：检查缩进、冒号后的空格和括号、引号是否成对）"
     )
-
-
-def _shown(path: Path, project: Path) -> str:
-    try:
-        return path.relative_to(project).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _serve(config_file: str, dev_addr: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -43,12 +44,19 @@ class DataFileError(Exception):
         return f"{where}: {self.message}{hint}"
 
 
-def shown_path(path: str | Path) -> str:
-    """A path as messages name it: relative to the working folder (the project's) when below it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+def shown_path(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as messages name it: relative to ``root`` (default: the working folder) when below it.
+
+    A link is named where it stands, not where it leads; only a root reached
+    through a link (``/tmp`` on macOS) needs both sides resolved.
+    """
+    path, root = Path(path), Path(root or Path.cwd())
+    for below, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
+        try:
+            return below.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def read_yaml(path: str | Path, shown: str | Path | None = None, limit: int = MAX_DATA_BYTES) -> tuple[object, Marks]:

@@ -85,10 +85,7 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """A path as the writer sees it in messages: relative to the project, forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        return datafile.shown_path(path, self.root)
 
     def page_paths(self) -> list[str]:
         """Every Markdown page below docs/, in document order (navigation first)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shenbao.datafile import shown_path
 from shenbao.textfile import MAX_PAGE_BYTES, TextFileError, convert_to_utf8, read_text
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -21,13 +22,6 @@ def source_problems(docs_dir: Path, shown_root: Path | None = None) -> list[str]
     """Every link out of ``docs_dir`` and every unreadable page, as located messages."""
     shown_root = shown_root or docs_dir.parent
     return [*escaping_links(docs_dir, shown_root), *unreadable_pages(docs_dir, shown_root)]
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _walk(docs_dir: Path):
@@ -47,11 +41,11 @@ def escaping_links(docs_dir: Path, shown_root: Path) -> list[str]:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # missing target, or a loop of links
-            problems.append(f"{_shown(path, shown_root)}: 符号链接指向不存在的位置（提示：删除这个链接）")
+            problems.append(f"{shown_path(path, shown_root)}: 符号链接指向不存在的位置（提示：删除这个链接）")
             continue
         if not target.is_relative_to(inside):
             problems.append(
-                f"{_shown(path, shown_root)}: 符号链接指向 docs/ 以外（{target}），不会发布"
+                f"{shown_path(path, shown_root)}: 符号链接指向 docs/ 以外（{target}），不会发布"
                 "（提示：删除这个链接；要发布的文件请复制到 docs/ 中）"
             )
     return problems
@@ -66,7 +60,7 @@ def unreadable_pages(docs_dir: Path, shown_root: Path) -> list[str]:
     problems = []
     for page in page_files(docs_dir):
         try:
-            read_text(page, MAX_PAGE_BYTES, _shown(page, shown_root))
+            read_text(page, MAX_PAGE_BYTES, shown_path(page, shown_root))
         except TextFileError as error:
             problems.append(str(error))
     return problems
@@ -80,8 +74,8 @@ def convert_encodings(root: Path, folders: list[Path]) -> list[str]:
         for path in sorted(files):
             if path.is_symlink():
                 continue
-            relative = Path(_shown(path, root))
+            relative = Path(shown_path(path, root))
             backup = convert_to_utf8(path, root / ENCODING_BACKUPS / relative.parent)
             if backup is not None:
-                done.append(f"{relative.as_posix()}: 已转换为 UTF-8，原文件备份在 {_shown(backup, root)}")
+                done.append(f"{relative.as_posix()}: 已转换为 UTF-8，原文件备份在 {shown_path(backup, root)}")
     return done

@@ -66,8 +66,8 @@ bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pando
 
 REFERENCE_DIR ?= dist
 reference: $(READY) ## write the generated reference documents to dist/ (REFERENCE_DIR=…)
-	$(PY) -m shenbao.reference_docx "$(REFERENCE_DIR)/reference.docx"
-	$(PY) -m shenbao.reference_docx "$(REFERENCE_DIR)/reference-draft.docx" --draft
+	$(PY) -m shenbao.docx.reference "$(REFERENCE_DIR)/reference.docx"
+	$(PY) -m shenbao.docx.reference "$(REFERENCE_DIR)/reference-draft.docx" --draft
 
 system-deps: ## install the Debian packages the render and browser tests need
 	@bash scripts/install-system-deps.sh

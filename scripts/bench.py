@@ -125,7 +125,7 @@ def exhibits_yaml(pages: int) -> str:
 
 def make_applications(where: Path, pages: int) -> tuple[Path, Path]:
     """The project variant and the plain variant of one synthetic application."""
-    from shenbao.scaffold import template_files
+    from shenbao.project.scaffold import template_files
 
     ours, plain = where / "ours", where / "plain"
     new = template_files()  # an application as `shenbao new` starts it, whatever this repository holds
@@ -199,8 +199,8 @@ def prepare_pandoc(ours: Path, plain: Path, work: Path) -> list[str]:
     sys.path.insert(0, str(ROOT / "scripts"))
     import pypandoc
 
-    from shenbao.document import Document
-    from shenbao.docx_export import _reference_file, assemble, pandoc_args
+    from shenbao.docx.export import _reference_file, assemble, pandoc_args
+    from shenbao.project.document import Document
 
     document = Document()
     for page in sorted((plain / "docs").glob("*.md")):

@@ -64,7 +64,7 @@ def make_project(where: Path, fixture: str | None = None, source: Path | None = 
     Fixtures have no navigation of their own: their pages come in file order.
     ``source`` takes pages and data from another folder (the application's own tests).
     """
-    from shenbao.scaffold import template_files
+    from shenbao.project.scaffold import template_files
 
     name = fixture or (source.name if source else "project")
     project = where / name

@@ -1,7 +1,7 @@
 """Pages become one pandoc document: links, footnotes, ids and images made to fit."""
 
-from shenbao.document import Document
-from shenbao.docx_export import assemble, pandoc_args
+from shenbao.docx.export import assemble, pandoc_args
+from shenbao.project.document import Document
 
 
 def document(*pages: tuple[str, str, dict]) -> Document:
@@ -56,7 +56,7 @@ def test_pandoc_is_given_the_reference_filter_and_resources(tmp_path):
 
 def test_a_single_attachment_has_no_number():
     """GB/T 9704 §7.3.4: one attachment is 附件：名称 and its page starts with 附件; several are numbered."""
-    from shenbao.document import Document
+    from shenbao.project.document import Document
 
     doc = Document()
     doc.add_page("a.md", "# 正文\n\n内容。", {})

@@ -130,7 +130,7 @@ def test_a_killed_build_never_leaves_a_broken_file(tmp_path):
 
 
 def test_the_next_build_puts_back_a_site_set_aside_by_a_killed_one(tmp_path):
-    from shenbao.outputs import recover_dir
+    from shenbao.site.outputs import recover_dir
 
     (tmp_path / ".site.old").mkdir()
     (tmp_path / ".site.old" / "index.html").write_text("old", encoding="utf-8")

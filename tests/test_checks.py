@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, make_project, run_cli
-from shenbao import rule_docs
-from shenbao.rules import BY_ID
-from shenbao.rules.length import reader_count
+from shenbao.check import rule_docs
+from shenbao.check.registry import BY_ID
+from shenbao.check.rules.length import reader_count
 
 SEEDED_PAGE = """\
 # 测试页

@@ -102,7 +102,7 @@ def test_make_serve_serves_the_site_and_stops(project):
 
 
 def test_a_missing_renderer_says_what_to_install_on_each_system(monkeypatch):
-    from shenbao import render
+    from shenbao.docx import render
 
     monkeypatch.setattr(render.shutil, "which", lambda program: None)
     monkeypatch.setattr(render, "_KNOWN_PLACES", {})

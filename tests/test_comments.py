@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, NS, W, build, docx_part, run_cli
-from shenbao import anchors
+from shenbao.docx import source_anchors
 from wordlike import REVIEWER, Review
 
 PAGES = FIXTURES / "complete" / "docs"
@@ -129,9 +129,9 @@ def test_a_file_that_is_not_a_docx_is_refused_plainly(draft, tmp_path):
 # --- the anchors themselves ------------------------------------------------------------
 
 
-def source_anchors(path: Path) -> list[str]:
+def anchor_names(path: Path) -> list[str]:
     body = docx_part(path, "word/document.xml")
-    return [b.get(W + "name") for b in body.iter(W + "bookmarkStart") if anchors.parse_name(b.get(W + "name"))]
+    return [b.get(W + "name") for b in body.iter(W + "bookmarkStart") if source_anchors.parse_name(b.get(W + "name"))]
 
 
 def test_every_heading_paragraph_table_and_caption_of_the_body_has_an_anchor(draft):
@@ -142,26 +142,26 @@ def test_every_heading_paragraph_table_and_caption_of_the_body_has_an_anchor(dra
         if style is not None and styles.match(style.get(W + "val")) and paragraph.find(".//w:t", NS) is not None:
             in_table = any(a.tag == W + "tc" for a in paragraph.iterancestors())
             if not in_table:
-                assert any(anchors.parse_name(b.get(W + "name")) for b in paragraph.iter(W + "bookmarkStart")), (
+                assert any(source_anchors.parse_name(b.get(W + "name")) for b in paragraph.iter(W + "bookmarkStart")), (
                     etree.tostring(paragraph, encoding="unicode")[:300]
                 )
     for table in body.iter(W + "tbl"):
-        assert any(anchors.parse_name(b.get(W + "name")) for b in table.iter(W + "bookmarkStart"))
+        assert any(source_anchors.parse_name(b.get(W + "name")) for b in table.iter(W + "bookmarkStart"))
 
 
 def test_anchor_names_are_hidden_word_bookmarks_and_the_name_table_lists_the_pages(draft):
-    names = source_anchors(draft.docx())
+    names = anchor_names(draft.docx())
     assert names and all(len(n) <= 40 and re.fullmatch(r"_src_\d+_\d+(_\d+)?", n) for n in names)
     assert len(set(names)) == len(names)
     with zipfile.ZipFile(draft.docx()) as archive:
-        table = anchors.read_sources(archive)
+        table = source_anchors.read_sources(archive)
     assert table[:2] == ["docs/index.md", "docs/a-basics.md"]
 
 
 def test_anchors_change_nothing_visible(tmp_path):
     """The same pages converted with and without anchors differ only in bookmarks."""
-    from shenbao.document import Document
-    from shenbao.docx_export import assemble, run_pandoc
+    from shenbao.docx.export import assemble, run_pandoc
+    from shenbao.project.document import Document
 
     page = (PAGES / "b-work.md").read_text(encoding="utf-8")
     document = Document()
@@ -188,9 +188,9 @@ def test_anchors_and_their_names_survive_libreoffice_saving_the_file(draft, tmp_
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     saved = next((tmp_path / "saved").glob("*.docx"))
-    assert sorted(set(source_anchors(saved))) == sorted(source_anchors(original))
+    assert sorted(set(anchor_names(saved))) == sorted(anchor_names(original))
     with zipfile.ZipFile(saved) as archive:
-        assert anchors.read_sources(archive)[:2] == ["docs/index.md", "docs/a-basics.md"]
+        assert source_anchors.read_sources(archive)[:2] == ["docs/index.md", "docs/a-basics.md"]
     review = Review(saved)
     review.comment("出生人口政策符合率", "保存后再批注")
     listed = run_cli(draft.project, "comments", str(review.save(tmp_path / "again.docx")), "--json")
@@ -208,7 +208,7 @@ def test_front_matter_and_macros_map_back_to_the_lines_the_writer_typed():
         '<div class="caption table-caption" markdown>表1　指标</div>\n\n| 指标 | 数值 |\n| --- | --- |\n| 甲 | 1 |\n\n'
         "\n第0段正文。\n\n第1段正文。\n"
     )
-    lines = anchors.line_map(source, rendered)
+    lines = source_anchors.line_map(source, rendered)
     by_text = dict(zip(rendered.split("\n"), lines, strict=True))
     assert by_text["# 一、标题 {#标题}"] == 5
     assert by_text['<div class="caption table-caption" markdown>表1　指标</div>'] == 7
@@ -218,7 +218,7 @@ def test_front_matter_and_macros_map_back_to_the_lines_the_writer_typed():
 
 def test_anchors_go_where_blocks_start_and_never_into_images_or_code():
     text = "# 标题\n正文第一行\n续行\n\n- 项目\n- 项目二\n\n![图](a.png)\n\n```\n代码\n```\n\n| a | b |\n| - | - |"
-    marked = anchors.mark(text, 2, list(range(1, 17))).split("\n")
+    marked = source_anchors.mark(text, 2, list(range(1, 17))).split("\n")
     assert marked[0] == "# []{#src_2_1}标题"
     assert marked[1] == "[]{#src_2_2}正文第一行" and marked[2] == "续行"
     assert marked[4] == "- []{#src_2_5}项目" and marked[5] == "- []{#src_2_6}项目二"

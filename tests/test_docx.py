@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, NS, W, docx_part, docx_parts, paragraph_text, style_of, wval
-from shenbao import layout
-from shenbao.figures import load_figures
+from shenbao.docx import layout
+from shenbao.project.figures import load_figures
 
 FIGURES = load_figures(FIXTURES / "draft" / "data" / "figures.yml")
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -286,7 +286,7 @@ def test_file_properties_record_the_revision(draft):
 
 
 def test_reference_document_is_reproducible():
-    from shenbao.reference_docx import build_reference
+    from shenbao.docx.reference import build_reference
 
     first, second = build_reference(draft=False), build_reference(draft=False)
     for part in ("word/styles.xml", "word/document.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"):

@@ -8,9 +8,9 @@ from fontTools.ttLib import TTCollection, TTFont
 from PIL import Image
 
 from conftest import NS, W, docx_part, make_project, paragraph_text, run_cli, wval
-from shenbao import charts
-from shenbao.exhibits import ChartSpec, Exhibits, Series, TableSpec, reference_token, table_markdown
-from shenbao.figures import parse_figures
+from shenbao.project.exhibits import ChartSpec, Exhibits, Series, TableSpec, reference_token, table_markdown
+from shenbao.project.figures import parse_figures
+from shenbao.site import charts
 
 BOOK = parse_figures(
     """\

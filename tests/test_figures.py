@@ -2,8 +2,8 @@
 
 import pytest
 
-from shenbao.figures import Figure, FigureDataError, format_number, parse_figures
-from shenbao.markers import find_markers
+from shenbao.project.figures import Figure, FigureDataError, format_number, parse_figures
+from shenbao.project.markers import find_markers
 
 
 def one(value, unit="", approx="", label="名称"):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from shenbao.document import Document
-from shenbao.docx_export import assemble, run_pandoc
+from shenbao.docx.export import assemble, run_pandoc
+from shenbao.project.document import Document
 
 GOLDEN = Path(__file__).parent / "golden"
 PARTS = {"word/document.xml": "sample.document.xml", "word/footnotes.xml": "sample.footnotes.xml"}

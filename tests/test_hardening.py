@@ -281,7 +281,7 @@ def test_make_bench_runs_at_a_tiny_size():
 
 
 def test_the_sandbox_refuses_what_the_static_check_might_miss(tmp_path):
-    from shenbao import sandbox
+    from shenbao.site import sandbox
 
     environment = sandbox.page_environment(tmp_path)
     for template in ('{{ "".__class__ }}', "{{ lipsum }}", "{{ cycler }}", "{{ range.__self__ }}", "{{ x._y }}"):
@@ -295,7 +295,7 @@ def test_the_sandbox_refuses_what_the_static_check_might_miss(tmp_path):
     ['{{ "a" * 1000000000 }}', '{{ 1000000000 * "a" }}', "{{ [1] * 10 ** 9 }}", "{{ 2 ** 100000000 }}"],
 )
 def test_the_sandbox_refuses_text_or_numbers_too_big_to_build(tmp_path, template):
-    from shenbao import sandbox
+    from shenbao.site import sandbox
 
     started = time.monotonic()
     with pytest.raises(sandbox.RenderError, match="过大") as raised:
@@ -306,7 +306,7 @@ def test_the_sandbox_refuses_text_or_numbers_too_big_to_build(tmp_path, template
 
 
 def test_a_page_that_includes_itself_is_told_so_at_its_line(tmp_path):
-    from shenbao import sandbox
+    from shenbao.site import sandbox
 
     (tmp_path / "loop.md").write_text('环\n{% include "loop.md" %}', encoding="utf-8")
     with pytest.raises(sandbox.RenderError, match="包含了它自己") as raised:
@@ -315,7 +315,7 @@ def test_a_page_that_includes_itself_is_told_so_at_its_line(tmp_path):
 
 
 def test_an_include_through_a_link_out_of_docs_is_refused_while_rendering(tmp_path):
-    from shenbao import sandbox
+    from shenbao.site import sandbox
 
     (tmp_path / "inside.md").write_text("里面", encoding="utf-8")
     (tmp_path / "pw.txt").symlink_to("/etc/passwd")
@@ -326,7 +326,7 @@ def test_an_include_through_a_link_out_of_docs_is_refused_while_rendering(tmp_pa
 
 
 def test_render_errors_name_the_line_of_the_page(tmp_path):
-    from shenbao import sandbox
+    from shenbao.site import sandbox
 
     def fig(name):
         raise KeyError(f"未知数据项 “{name}”")
@@ -353,7 +353,7 @@ def test_render_errors_name_the_line_of_the_page(tmp_path):
 def test_check_template_gives_each_unsafe_use_its_rule_and_line(template, rule, line):
     import jinja2
 
-    from shenbao.references import check_template
+    from shenbao.site.template_calls import check_template
 
     known = {"fig", "table", "missing", "x", "name"}
     problems = check_template(template, jinja2.Environment(), ["a.b"], known, exhibit_names=["a"])
@@ -361,7 +361,7 @@ def test_check_template_gives_each_unsafe_use_its_rule_and_line(template, rule, 
 
 
 def test_a_simple_call_of_a_host_macro_is_unsafe_too():
-    from shenbao.references import check_calls, simple_calls
+    from shenbao.site.template_calls import check_calls, simple_calls
 
     calls = simple_calls('{{ fig("a.b") }}\n{{ config("site_dir") }}')
     problems = check_calls(calls, ["a.b"], {"fig", "config"})
@@ -371,14 +371,14 @@ def test_a_simple_call_of_a_host_macro_is_unsafe_too():
 def test_an_unsafe_name_is_reported_once_not_also_as_undefined():
     import jinja2
 
-    from shenbao.references import check_template
+    from shenbao.site.template_calls import check_template
 
     problems = check_template("{{ environment }}", jinja2.Environment(), [], {"fig"})
     assert [p.rule for p in problems] == ["template-unsafe"]
 
 
 def test_encodings_are_told_apart():
-    from shenbao.textfile import detect_encoding
+    from shenbao.text.textfile import detect_encoding
 
     gbk = "申报材料，第一页。".encode("gbk")
     assert detect_encoding(gbk).name == "GB18030（GBK）" and detect_encoding(gbk).certain
@@ -388,7 +388,7 @@ def test_encodings_are_told_apart():
 
 
 def test_a_utf8_bom_is_read_and_a_big_file_is_refused(tmp_path):
-    from shenbao.textfile import TextFileError, read_text
+    from shenbao.text.textfile import TextFileError, read_text
 
     page = tmp_path / "page.md"
     page.write_bytes(codecs.BOM_UTF8 + "正文".encode())
@@ -399,7 +399,7 @@ def test_a_utf8_bom_is_read_and_a_big_file_is_refused(tmp_path):
 
 
 def test_make_fix_leaves_uncertain_files_alone(tmp_path):
-    from shenbao.textfile import convert_to_utf8
+    from shenbao.text.textfile import convert_to_utf8
 
     odd = tmp_path / "odd.md"
     odd.write_bytes(bytes(range(0x80, 0x100)))
@@ -408,7 +408,7 @@ def test_make_fix_leaves_uncertain_files_alone(tmp_path):
 
 
 def test_an_alias_bomb_is_refused_at_once():
-    from shenbao.datafile import DataFileError, parse_yaml
+    from shenbao.project.datafile import DataFileError, parse_yaml
 
     started = time.monotonic()
     with pytest.raises(DataFileError, match="锚点和别名") as raised:
@@ -419,7 +419,7 @@ def test_an_alias_bomb_is_refused_at_once():
 
 @pytest.mark.parametrize("text", ["a: &x 1\nb: &x 2\n", "a: *nowhere\n"])
 def test_a_duplicate_anchor_or_undefined_alias_is_an_alias_error_too(text):
-    from shenbao.datafile import DataFileError, parse_yaml
+    from shenbao.project.datafile import DataFileError, parse_yaml
 
     with pytest.raises(DataFileError, match="锚点和别名"):
         parse_yaml(text, "data/figures.yml")
@@ -435,20 +435,20 @@ def test_a_duplicate_anchor_or_undefined_alias_is_an_alias_error_too(text):
     ],
 )
 def test_data_files_refuse_values_no_writer_means(text, message):
-    from shenbao.datafile import DataFileError, parse_yaml
+    from shenbao.project.datafile import DataFileError, parse_yaml
 
     with pytest.raises(DataFileError, match=message):
         parse_yaml(text, "data/x.yml")
 
 
 def test_quoted_exponents_and_plain_numbers_stay_as_written():
-    from shenbao.datafile import parse_yaml
+    from shenbao.project.datafile import parse_yaml
 
     assert parse_yaml('a: "2e5"\nb: 2.5e+5\nc: 7\n')[0] == {"a": "2e5", "b": 250000.0, "c": 7}
 
 
 def test_a_build_without_git_has_no_revision(tmp_path, monkeypatch):
-    from shenbao.revision import NO_GIT, build_revision, page_dates
+    from shenbao.project.revision import NO_GIT, build_revision, page_dates
 
     monkeypatch.setenv("PATH", str(tmp_path))
     assert build_revision(tmp_path).label == NO_GIT
@@ -469,9 +469,9 @@ def test_the_editors_copy_of_the_figures_schema_is_the_package_copy():
     ],
 )
 def test_exhibit_mistakes_the_schema_cannot_see_are_located(tmp_path, change, message):
-    from shenbao.datafile import DataFileError
-    from shenbao.exhibits import load_exhibits
-    from shenbao.figures import parse_figures
+    from shenbao.project.datafile import DataFileError
+    from shenbao.project.exhibits import load_exhibits
+    from shenbao.project.figures import parse_figures
 
     book = parse_figures(
         "a:\n  n: {label: 数, unit: 人, value: 1}\n  m: {label: 数二, unit: 人, value: 2}\n  t: {label: 文, value: 文字}\n"
@@ -500,7 +500,7 @@ def _free_port() -> int:
 
 
 def test_the_figures_of_a_page_that_does_not_parse_are_still_known():
-    from shenbao.references import figure_names_in_text
+    from shenbao.site.template_calls import figure_names_in_text
 
     page = "{{ fig(\"a.b\") }}，{{ fig( 'c.d' ) }}{% if %}\n{{ fig(name) }}"
     assert figure_names_in_text(page) == {"a.b", "c.d"}

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import FIXTURES, ROOT, build, make_project, run_cli
-from shenbao import importer
-from shenbao.import_project import add_tables, add_to_nav, remove_group
-from shenbao.statistics import find_statistics
+from shenbao.importer.passes import passes
+from shenbao.importer.write_project import add_tables, add_to_nav, remove_group
+from shenbao.text.statistics import find_statistics
 
 # --- statistics in prose ---------------------------------------------------------------
 
@@ -78,28 +78,28 @@ def test_statistic_positions_cover_the_text():
     ],
 )
 def test_numbered_heading(text, expected):
-    assert importer.numbered_heading(text) == expected
+    assert passes.numbered_heading(text) == expected
 
 
 def test_heading_levels_follow_the_kinds_a_file_uses():
-    assert importer.heading_levels(["一、甲", "1.乙", "（1）丙"]) == {"cn": 1, "arabic": 2, "paren_arabic": 3}
-    assert importer.heading_levels(["第一章 甲", "一、乙"]) == {"chapter": 1, "cn": 2}
+    assert passes.heading_levels(["一、甲", "1.乙", "（1）丙"]) == {"cn": 1, "arabic": 2, "paren_arabic": 3}
+    assert passes.heading_levels(["第一章 甲", "一、乙"]) == {"chapter": 1, "cn": 2}
 
 
 def test_numeric_rows():
-    rows = importer.numeric_rows(["指标", "数值", "单位"], [["出生人数", "1271", "人"], ["经费", "100余", "万元"]])
+    rows = passes.numeric_rows(["指标", "数值", "单位"], [["出生人数", "1271", "人"], ["经费", "100余", "万元"]])
     assert [(r.label, r.value, r.unit, r.approx) for r in rows] == [
         ("出生人数", 1271, "人", ""),
         ("经费", 100, "万元", "余"),
     ]
-    assert importer.numeric_rows(["指标", "数值（万元）"], [["经费", "12.5"]])[0].unit == "万元"
-    assert importer.numeric_rows(["乡镇", "2022年", "2023年"], [["甲镇", "1", "2"]]) is None  # two value columns
-    assert importer.numeric_rows(["项目", "内容"], [["宣传", "发放资料"]]) is None
+    assert passes.numeric_rows(["指标", "数值（万元）"], [["经费", "12.5"]])[0].unit == "万元"
+    assert passes.numeric_rows(["乡镇", "2022年", "2023年"], [["甲镇", "1", "2"]]) is None  # two value columns
+    assert passes.numeric_rows(["项目", "内容"], [["宣传", "发放资料"]]) is None
 
 
 def test_registry_names_are_readable_unique_and_shared_by_equal_figures():
-    report = importer.Report()
-    registry = importer.Registry("demo")
+    report = passes.Report()
+    registry = passes.Registry("demo")
     first = registry.add("出生人数", 1271, "人", "", "", report)
     assert first == "demo.chushengrenshu"
     assert registry.add("出生人数", 1271, "人", "", "", report) == first  # same value, same label: one figure
@@ -109,7 +109,7 @@ def test_registry_names_are_readable_unique_and_shared_by_equal_figures():
 
 
 def test_the_report_shows_an_approximate_figure_as_the_page_does():
-    report, registry = importer.Report(), importer.Registry("demo")
+    report, registry = passes.Report(), passes.Registry("demo")
     registry.add("流动人口", 1.2, "万人", "多", "流动人口1.2万多人", report)
     registry.add("经费", 100, "万元", "余", "经费100余万元", report)
     text = report.text()
@@ -118,9 +118,9 @@ def test_the_report_shows_an_approximate_figure_as_the_page_does():
 
 
 def test_the_builds_own_marks_come_back_as_what_made_them():
-    report, registry = importer.Report(), importer.Registry("demo")
+    report, registry = passes.Report(), passes.Registry("demo")
     line = "全市总人口【待填：全市总人口】，户籍人口【待填：全市总人口】。【原文缺失：后文“缺”】"
-    assert importer.figures_in_line(line, registry, report, ["人"], []) == (
+    assert passes.figures_in_line(line, registry, report, ["人"], []) == (
         '全市总人口{{ fig("demo.quanshi_zongrenkou") }}，户籍人口{{ fig("demo.quanshi_zongrenkou") }}。'
         '{{ missing("后文“缺”") }}'
     )
@@ -168,7 +168,7 @@ def empty_project(where: Path) -> Path:
 def docx_outline(path: Path) -> tuple[list[tuple[int, str]], str]:
     """The heading tree and the body text of a built DOCX, as pandoc reads them back."""
     ast = json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
-    headings = [(b["c"][0], importer.stringify(b["c"][2])) for b in ast["blocks"] if b["t"] == "Header"]
+    headings = [(b["c"][0], passes.stringify(b["c"][2])) for b in ast["blocks"] if b["t"] == "Header"]
     text = pypandoc.convert_file(str(path), "plain", format="docx", extra_args=["--wrap=none"])
     # a chart comes back as a picture: its numbered caption is not made again (see the report)
     text = re.sub(r"^图\d+　.*$", "", text, flags=re.M)
@@ -454,7 +454,7 @@ def test_a_folder_that_is_no_project(tmp_path, complete_docx):
 
 
 def test_tables_go_into_the_empty_exhibits_file_a_new_project_has():
-    from shenbao.import_project import add_tables
+    from shenbao.importer.write_project import add_tables
 
     text = "# 表和图\ntables: {}\ncharts: {}\n"
     added = add_tables(text, "imported", {"imported_t": {"title": "表", "rows": ["imported.a"]}})

@@ -2,11 +2,11 @@
 
 import pytest
 
-from shenbao import layout
-from shenbao.figures import place_approx
-from shenbao.layout import LayoutError, LineSpacing, resolve_layout
-from shenbao.print_css import print_css
-from shenbao.titles import text_width, title_lines
+from shenbao.docx import layout
+from shenbao.docx.layout import LayoutError, LineSpacing, resolve_layout
+from shenbao.project.figures import place_approx
+from shenbao.site.print_css import print_css
+from shenbao.text.titles import text_width, title_lines
 
 
 def test_the_default_is_the_gbt_9704_page():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shenbao.numbering import Counters, chinese_number, heading_label, number_headings, typed_number
+from shenbao.project.numbering import Counters, chinese_number, heading_label, number_headings, typed_number
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import make_project, run_cli
-from shenbao import outputs
+from shenbao.site import outputs
 
 
 def snapshot(folder):

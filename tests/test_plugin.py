@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_project, run_cli
-from shenbao.project import Project, ProjectError
+from shenbao.project.project import Project, ProjectError
 
 
 def test_project_loads_settings_and_data_without_mkdocs(tmp_path):
@@ -50,7 +50,7 @@ def test_plugin_options_are_validated(tmp_path):
     [
         ("{mode: finall}", "plugins.shenbao.mode: 无法识别 “finall”（提示：可用：draft、final）"),
         ("{moode: final}", "plugins.shenbao.moode: 没有名为 “moode” 的选项（提示：可用：mode、"),
-        ("{layout: [1, 2]}", "plugins.shenbao.layout: 应为一组“名称: 值”，而不是列表"),
+        ("{layout: [1, 2]}", "plugins.shenbao.docx.layout: 应为一组“名称: 值”，而不是列表"),
     ],
 )
 def test_a_wrong_plugin_option_is_named_in_chinese_at_its_line(tmp_path, setting, expected):

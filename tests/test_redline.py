@@ -14,7 +14,7 @@ from lxml import etree
 
 from conftest import NS, ROOT, W, docx_part, paragraph_text, run_cli
 from history import AUTHORS, git, make_history, utc
-from shenbao import redline, redline_docx
+from shenbao.word import redline, tracked_changes
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +59,13 @@ def changes(path: Path) -> list[tuple[str, str, str, str]]:
 
 
 def test_accepting_every_change_gives_the_new_text(redlined, built):
-    assert redline_docx.resolved_paragraphs(body(redlined), accept=True) == redline_docx.plain_paragraphs(
+    assert tracked_changes.resolved_paragraphs(body(redlined), accept=True) == tracked_changes.plain_paragraphs(
         body(built[1])
     )
 
 
 def test_rejecting_every_change_gives_the_old_text(redlined, built):
-    assert redline_docx.resolved_paragraphs(body(redlined), accept=False) == redline_docx.plain_paragraphs(
+    assert tracked_changes.resolved_paragraphs(body(redlined), accept=False) == tracked_changes.plain_paragraphs(
         body(built[0])
     )
 
@@ -134,7 +134,7 @@ def test_libreoffice_opens_the_redline_and_counts_the_same_changes(redlined, tmp
     with zipfile.ZipFile(next(tmp_path.glob("*.odt"))) as odt:
         content = odt.read("content.xml").decode("utf-8")
     count = len(re.findall(r"<text:changed-region\b", content))
-    assert count == redline_docx.count_changes(body(redlined)) > 10
+    assert count == tracked_changes.count_changes(body(redlined)) > 10
 
 
 # --- refusals --------------------------------------------------------------------------

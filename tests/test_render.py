@@ -8,7 +8,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import build
-from shenbao import layout, render
+from shenbao.docx import layout, render
 
 pytestmark = pytest.mark.render
 

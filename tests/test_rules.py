@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from shenbao.lint import check_project, run_checks
-from shenbao.rules import BY_ID, DOC_SECTIONS, RULES
+from shenbao.check.registry import BY_ID, DOC_SECTIONS, RULES
+from shenbao.check.runner import check_project, run_checks
 
 RULE_FIXTURES = FIXTURES / "rules"
 FIXABLE = [r.id for r in RULES if r.fix]

@@ -1,6 +1,6 @@
 """The one Markdown reading the checks, the numbering and the DOCX share."""
 
-from shenbao import scanner
+from shenbao.text import scanner
 
 
 def test_front_matter_is_read_by_mkdocs_parser_with_its_length():

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from shenbao.settings import load_check_settings, schema
+from shenbao.check.settings import load_check_settings, schema
 
 
 def write(folder: Path, name: str, text: str) -> None:

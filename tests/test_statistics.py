@@ -2,7 +2,7 @@
 
 import pytest
 
-from shenbao.statistics import find_statistics
+from shenbao.text.statistics import find_statistics
 
 ALLOWED = ["3.8", "13亿"]
 PATTERNS = [r"第\d+", r"\d+号", r"《[^》\n]*》"]

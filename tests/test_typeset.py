@@ -12,7 +12,7 @@ import pytest
 
 from conftest import NS, W, build, docx_part, paragraph_text, style_of, wval
 from pdf_measure import POINTS_PER_MM, dash_height, horizontal_rules, page_images, text_lines
-from shenbao import layout, render
+from shenbao.docx import layout, render
 
 A4_WIDTH_MM = 210
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
@@ -332,7 +332,7 @@ def test_a_bad_layout_setting_stops_the_build_with_its_name(tmp_path):
     ],
 )
 def test_signature_and_date_stand_where_gb_t_9704_puts_them(signature, date, expected):
-    from shenbao.typeset import signature_indents
+    from shenbao.docx.typeset import signature_indents
 
     assert signature_indents(signature, date) == expected
 
@@ -343,7 +343,7 @@ def test_the_attachment_note_stands_above_the_signature_and_the_date_is_set_righ
     names = [style for style, _ in styled]
     note, signature = names.index("AttachmentNote"), names.index("Signature")
     assert note < signature and names[signature + 1] == "SignatureDate"
-    from shenbao.typeset import signature_indents
+    from shenbao.docx.typeset import signature_indents
 
     name, date = paragraph_text(styled[signature][1]), paragraph_text(styled[signature + 1][1])
     assert (name, date) == ("样例县人民政府", "【待填：申报日期】")

@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from shenbao import outputs
-from shenbao.datafile import shown_path
+from shenbao.project.datafile import shown_path
+from shenbao.site import outputs
 
 
 class _Plain(logging.Formatter):
@@ -48,7 +48,7 @@ class _Plain(logging.Formatter):
 
     def _plugin_option(self, option: str, problem: str) -> str:
         """``mode: finall`` at its line of mkdocs.yml, in Chinese, with the values that would do."""
-        from shenbao.config import option_line, option_problem
+        from shenbao.project.plugin_options import option_line, option_problem
 
         text, hint = option_problem(option, problem)
         name, line = "mkdocs.yml", 0
@@ -91,7 +91,7 @@ def build(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from shenbao.config import DRAFT, FINAL, PLUGIN_NAME
+    from shenbao.project.plugin_options import DRAFT, FINAL, PLUGIN_NAME
 
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
@@ -127,7 +127,7 @@ def build(
 
 def _preview_pages(pdf: Path, dist: Path) -> Path:
     """The PDF the build rendered and PNG pages of it, in a folder that becomes ``dist/preview/``."""
-    from shenbao import render
+    from shenbao.docx import render
 
     dist.mkdir(parents=True, exist_ok=True)
     outputs.remove_dead_scratch(dist)
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from shenbao.project import ProjectError
+    from shenbao.project.project import ProjectError
 
     try:
         if args.command == "new":
@@ -246,7 +246,7 @@ def _serve(config_file: str, dev_addr: str) -> int:
 
 
 def _new(directory: str, title: str | None) -> int:
-    from shenbao import scaffold
+    from shenbao.project.project import scaffold
 
     target = Path(directory)
     try:
@@ -260,9 +260,9 @@ def _new(directory: str, title: str | None) -> int:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from shenbao import rule_docs
-    from shenbao.lint import run_checks
-    from shenbao.rules import BY_ID
+    from shenbao.check import rule_docs
+    from shenbao.check.registry import BY_ID
+    from shenbao.check.runner import run_checks
 
     if args.list_rules:
         print(rule_docs.rule_table() if args.markdown else rule_docs.rule_list())
@@ -287,8 +287,8 @@ def check_command(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a Word file; every refusal is one Chinese line, never a traceback."""
-    from shenbao.docx_reader import ImportProblem
-    from shenbao.import_project import REPORT_NAME, import_docx
+    from shenbao.importer.docx_reader import ImportProblem
+    from shenbao.importer.write_project import REPORT_NAME, import_docx
 
     project = Path(args.into) if args.into else Path(args.config_file).resolve().parent
     try:
@@ -305,11 +305,11 @@ def comments_command(docx: Path, project: Path, as_json: bool) -> int:
     """Print every comment and tracked change of a reviewed DOCX at its source line."""
     import json
 
-    from shenbao import review_docx
+    from shenbao.word import comments
 
     try:
-        found = review_docx.remarks(docx, review_docx.load_sources(project))
-    except review_docx.ReviewFileError as error:
+        found = comments.remarks(docx, comments.load_sources(project))
+    except comments.ReviewFileError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     try:
@@ -324,7 +324,7 @@ def comments_command(docx: Path, project: Path, as_json: bool) -> int:
 
 def redline_command(project: Path, base: str, head: str) -> int:
     """Write the DOCX in which every change from ``base`` to ``head`` is a Word tracked change."""
-    from shenbao import redline
+    from shenbao.word import redline
 
     try:
         out = redline.make_redline(project, base, head or None)
@@ -337,7 +337,7 @@ def redline_command(project: Path, base: str, head: str) -> int:
 
 def _unreadable_sources(root: Path, fix: bool) -> list[str]:
     """What stops the checks from reading the sources at all; ``make fix`` first converts encodings."""
-    from shenbao import sources
+    from shenbao.project.project import sources
 
     if fix:
         for done in sources.convert_encodings(root, [root / "docs", root / "data"]):
@@ -347,8 +347,8 @@ def _unreadable_sources(root: Path, fix: bool) -> list[str]:
 
 def _locate_link_problems(project: Path) -> None:
     """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
-    from shenbao import sources
-    from shenbao.lint import STRUCTURE_RULES, check_project
+    from shenbao.check.runner import STRUCTURE_RULES, check_project
+    from shenbao.project.project import sources
 
     if sources.source_problems(project / "docs", project):  # already said; the checks could not read the pages
         return

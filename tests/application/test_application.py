@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, W, make_project, run_cli
-from shenbao.markers import find_markers
-from shenbao.project import Project
+from shenbao.project.markers import find_markers
+from shenbao.project.project import Project
 
 PROJECT = Project.load(ROOT / "mkdocs.yml")
 TERMS = PROJECT.read_data("terms.yml", {})

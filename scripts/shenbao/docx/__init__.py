@@ -1,0 +1,1 @@
+"""The DOCX: assembly, pandoc, typesetting, the reference document, layout, source anchors, rendering."""

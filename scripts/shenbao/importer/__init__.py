@@ -1,0 +1,1 @@
+"""``shenbao import``: read a Word file, find its structure and statistics, write a project."""

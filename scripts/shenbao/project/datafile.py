@@ -1,0 +1,205 @@
+"""Reading a YAML data file with every value located, refusing what a data file never needs.
+
+Every data file (figures, exhibits, the checks' settings) comes through
+``read_yaml``: UTF-8 of a sane size (``textfile``), no anchors or aliases (a
+few lines of them expand to gigabytes), no duplicate keys, no infinite or
+not-a-number values, no exponent written where YAML reads text. Each value
+keeps its line and column, so ``validate`` can say where a schema error is.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from shenbao.text.textfile import MAX_DATA_BYTES, TextFileError, read_text
+
+# libyaml when PyYAML has it: composing a large figures file is several times faster.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Mark = tuple[int, int]  # 1-based line and column in the YAML file
+Marks = dict[tuple, Mark]  # where each value starts, by its path of keys and indexes
+# YAML 1.1 reads 1e3 and 1e400 as text; a writer who wrote one meant a number.
+_EXPONENT = re.compile(r"^[-+]?(\d[\d_]*)?\.?\d*[eE][-+]?\d+$")
+
+
+class DataFileError(Exception):
+    """A problem in a data file, located for the writer."""
+
+    def __init__(self, path: str | Path, line: int, column: int, message: str, hint: str = ""):
+        self.path, self.line, self.column = str(path), line, column
+        self.message, self.hint = message, hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        hint = f"（提示：{self.hint}）" if self.hint else ""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.message}{hint}"
+
+
+def shown_path(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as messages name it: relative to ``root`` (default: the working folder) when below it.
+
+    A link is named where it stands, not where it leads; only a root reached
+    through a link (``/tmp`` on macOS) needs both sides resolved.
+    """
+    path, root = Path(path), Path(root or Path.cwd())
+    for below, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
+        try:
+            return below.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+def read_yaml(path: str | Path, shown: str | Path | None = None, limit: int = MAX_DATA_BYTES) -> tuple[object, Marks]:
+    """A data file's content and the place of each value; ``shown`` names the file in messages."""
+    shown = shown or shown_path(path)
+    try:
+        text = read_text(path, limit, shown)
+    except TextFileError as error:
+        raise DataFileError(error.path, error.line, 1 if error.line else 0, error.message, error.hint) from None
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, path: str | Path = "data.yml") -> tuple[object, Marks]:
+    """Parse YAML keeping where every key and value starts; refuse aliases, duplicates and odd numbers."""
+    try:
+        root = yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if "anchor" in f"{error.context}" or "alias" in f"{error.problem}":  # duplicate anchor, undefined alias
+            raise _alias_error_at(path, mark.line + 1, mark.column + 1) from None
+        problem = f"YAML 格式错误：{error.problem or error.context}"
+        raise DataFileError(
+            path, mark.line + 1, mark.column + 1, problem, "检查缩进、冒号后的空格和引号是否成对"
+        ) from None
+    if root is None:
+        return {}, {}
+    marks: Marks = {}
+    seen: set[int] = set()
+    scalars = yaml.SafeLoader("")  # only its constructor is used, once for every scalar
+
+    def build(node, where: tuple):
+        # An alias is the very node its anchor made: meeting one twice means an alias.
+        if id(node) in seen:
+            raise _alias_error(text, path)
+        seen.add(id(node))
+        marks[where] = _mark_of(node)
+        if isinstance(node, yaml.MappingNode):
+            result = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in result:
+                    line, column = _mark_of(key_node)
+                    raise DataFileError(path, line, column, f"重复的名称 “{key}”", "同一分组内名称不能重复")
+                result[key] = build(value_node, (*where, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, (*where, i)) for i, item in enumerate(node.value)]
+        return _scalar(scalars.construct_object(node), node, path)
+
+    return build(root, ()), marks
+
+
+def _mark_of(node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(value, node, path):
+    if isinstance(value, float) and not math.isfinite(value):
+        line, column = _mark_of(node)
+        raise DataFileError(path, line, column, f"数值 {node.value} 不是有限的数", "写出具体的数字；未知的值写 null")
+    if isinstance(value, str) and not node.style and _EXPONENT.match(value):  # plain: libyaml says "", PyYAML None
+        line, column = _mark_of(node)
+        raise DataFileError(
+            path,
+            line,
+            column,
+            f"“{value}” 是指数写法，YAML 会把它当作文字",
+            "写成普通数字，如 1000 或 0.00015；本来就是文字的请加引号",
+        )
+    return value
+
+
+def _alias_error(text: str, path) -> DataFileError:
+    """Where the first alias is: only on this error path is the file parsed a second time."""
+    line, column = 0, 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            break
+    return _alias_error_at(path, line, column)
+
+
+def _alias_error_at(path, line: int, column: int) -> DataFileError:
+    return DataFileError(
+        path, line, column, "数据文件不支持 YAML 锚点和别名（&名称、*名称）", "把要重复的内容直接写出来"
+    )
+
+
+# --- schemas ---------------------------------------------------------------------
+
+
+@functools.cache
+def load_schema(name: str) -> dict:
+    """A JSON Schema shipped with the package (``shenbao/schemas/<name>.schema.json``)."""
+    text = resources.files("shenbao.project.schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.cache
+def _quick_validator(name: str):
+    """Compiled to Python: checks a thousand figures in milliseconds, but explains errors poorly."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema(name))
+
+
+@functools.cache
+def _explaining_validator(name: str):
+    import jsonschema  # only a broken file needs it: keep its import off every build
+
+    return jsonschema.Draft202012Validator(load_schema(name))
+
+
+Explain = Callable[[object, tuple], tuple[str, str]]  # a schema error and its place → message, hint
+
+
+def validate(data, marks: Marks, path, schema: str, explain: Explain) -> None:
+    """Raise a located ``DataFileError`` for the first schema error, said by ``explain``."""
+    import fastjsonschema
+
+    try:
+        _quick_validator(schema)(data)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass  # find out where and why, in the writer's words
+    errors = sorted(
+        _explaining_validator(schema).iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0))
+    )
+    if not errors:
+        return
+    error = _most_specific(errors[0])
+    where = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if extra:
+            where = (*where, extra[0])
+    line, column = marks.get(where, marks.get(where[:-1], (1, 1)))
+    message, hint = explain(error, where)
+    raise DataFileError(path, line, column, message, hint)
+
+
+def _most_specific(error):
+    """Of an ``anyOf``/``oneOf`` failure, the branch that got furthest: its message says more."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.schema_path)))
+    return error

@@ -1,0 +1,154 @@
+"""The application as data: its settings and every data file, loaded once.
+
+``Project`` is the one object the MkDocs plugin, the macros, the checks and
+every command ask for pages, figures and exhibits. It knows nothing of
+MkDocs' build: ``Project.load("mkdocs.yml")`` works in a script, and the
+plugin makes the same object from the configuration MkDocs already parsed.
+
+>>> project = Project.load("mkdocs.yml")          # doctest: +SKIP
+>>> project.figures.get_figure("application.title").as_text()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from shenbao.project.document import document_order, nav_paths
+from shenbao.project.figures import FigureBook, FigureDataError, load_figures
+from shenbao.project.plugin_options import PLUGIN_NAME, ShenbaoConfig, option_line, option_problem
+from shenbao.project.project import datafile
+from shenbao.project.project import exhibits as exhibits_module
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class ProjectError(Exception):
+    """A problem in the project's settings or data, already in the writer's words (file:line: …)."""
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running the Python its tags (``!!python/…``, ``!ENV``) name."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass
+class Project:
+    """Everything an application is made of, with its paths resolved."""
+
+    root: Path  # the folder of mkdocs.yml
+    docs_dir: Path
+    options: ShenbaoConfig
+    nav: list[str] | None  # page paths below docs/ in navigation order; None: no nav, file order
+    figures: FigureBook = field(repr=False)
+    exhibits: exhibits_module.Exhibits = field(repr=False)
+
+    # --- making one -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, config_file: str | Path = CONFIG_FILE) -> Project:
+        """Read ``mkdocs.yml`` and the data it names, without building anything."""
+        config_path = Path(config_file).resolve()
+        try:
+            text = config_path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ProjectError(
+                f"{config_path.name}: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）"
+            ) from None
+        try:
+            settings = yaml.load(text, Loader=_AnyTagLoader) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{config_path.name}:{mark.line + 1}" if mark else config_path.name
+            raise ProjectError(f"{where}: YAML 格式错误（提示：检查缩进和冒号后的空格）") from None
+        root = config_path.parent
+        options = validate_options(_plugin_options(settings), config_path.name, text)
+        nav = settings.get("nav")
+        return cls.from_settings(root, root / (settings.get("docs_dir") or "docs"), options, nav)
+
+    @classmethod
+    def from_settings(cls, root: Path, docs_dir: Path, options: ShenbaoConfig, nav) -> Project:
+        """The project of an already parsed configuration (the plugin passes MkDocs' own)."""
+        figures = _load_figures(root, options)
+        exhibits = _load_exhibits(root, options, figures)
+        return cls(root, docs_dir, options, None if nav is None else nav_paths(nav), figures, exhibits)
+
+    # --- asking it --------------------------------------------------------------------
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / self.options.data_dir
+
+    def shown(self, path: Path) -> str:
+        """A path as the writer sees it in messages: relative to the project, forward slashes."""
+        return datafile.shown_path(path, self.root)
+
+    def page_paths(self) -> list[str]:
+        """Every Markdown page below docs/, in document order (navigation first)."""
+        found = sorted(p.relative_to(self.docs_dir).as_posix() for p in self.docs_dir.rglob("*.md"))
+        return document_order(self.nav or [], found) if self.nav is not None else found
+
+    def read_data(self, name: str, empty):
+        """A settings file of data/ (``terms.yml`` …) parsed, or ``empty`` where the project has none."""
+        return _read_settings(self.data_dir / name, self.shown(self.data_dir / name), empty)
+
+    def known_text(self, name: str) -> str:
+        """A figure's text when the data has it and it is known, else ''."""
+        figure = self.figures.get(name)
+        return figure.as_text() if figure is not None and figure.known else ""
+
+
+def validate_options(options, where: str = CONFIG_FILE, config_text: str = "") -> ShenbaoConfig:
+    """Options read outside MkDocs (``shenbao check``), validated exactly as the plugin's are."""
+    config = ShenbaoConfig(config_file_path=where)
+    config.load_dict(options if isinstance(options, dict) else {})
+    failed, _warnings = config.validate()
+    if failed:
+        key, error = failed[0]
+        text, hint = option_problem(key, str(error))
+        line = option_line(config_text, key) if config_text else 0
+        place = f"{where}:{line}" if line else where
+        raise ProjectError(f"{place}: plugins.shenbao.{key}: {text}（提示：{hint}）")
+    return config
+
+
+def _plugin_options(settings: dict) -> dict:
+    """The ``shenbao`` entry of ``plugins:``, in either of MkDocs' two spellings."""
+    plugins = settings.get("plugins") or []
+    if isinstance(plugins, dict):
+        return plugins.get(PLUGIN_NAME) or {}
+    for item in plugins:
+        if isinstance(item, dict) and PLUGIN_NAME in item:
+            return item[PLUGIN_NAME] or {}
+    return {}
+
+
+def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
+    path = root / options.figures
+    try:
+        book = load_figures(path)
+    except FigureDataError as error:
+        error.path = options.figures
+        raise ProjectError(str(error)) from None
+    book.path = options.figures
+    return book
+
+
+def _load_exhibits(root: Path, options: ShenbaoConfig, book: FigureBook) -> exhibits_module.Exhibits:
+    try:
+        return exhibits_module.load_exhibits(root / options.exhibits, book, options.exhibits)
+    except FigureDataError as error:
+        raise ProjectError(str(error)) from None
+
+
+def _read_settings(path: Path, shown: str, empty):
+    if not path.exists():
+        return empty
+    try:
+        return datafile.read_yaml(path, shown)[0] or empty
+    except datafile.DataFileError as error:
+        raise ProjectError(str(error)) from None

@@ -1,0 +1,266 @@
+"""The ``shenbao`` MkDocs plugin: thin glue from MkDocs' events to the project's own functions.
+
+Pages are rendered in navigation order so heading numbers run on from page to
+page; each page's final Markdown is collected, and the DOCX is converted from
+it on a second thread while MkDocs writes the site.
+
+MkDocs keeps a plugin with ``on_startup`` for the whole ``mkdocs serve``
+process, so everything that belongs to one build is made afresh in
+``on_config``; only the export thread lives as long as the plugin.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from shenbao.site import changes_page
+from shenbao.site import charts
+from shenbao.docx import export
+from shenbao.docx import layout
+from shenbao.site import print_css
+from shenbao.site import checklist_page
+from shenbao.text import scanner
+from shenbao.project.project import sources
+from shenbao.project.plugin_options import FINAL, PLUGIN_NAME, ShenbaoConfig
+from shenbao.project.document import Document, document_order, nav_paths, open_items_report
+from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
+from shenbao.site.macros import chart_uri
+from shenbao.project.markers import MISSING, PLACEHOLDER
+from shenbao.project.project import Project, ProjectError
+from shenbao.project.revision import build_revision, page_dates
+from shenbao.check.rules.links import external_image
+from shenbao.check.rules.templates import active_html_problem
+
+DOWNLOADS = "downloads"
+PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
+# not below "mkdocs": strict mode would turn this advice into a failed build
+log = logging.getLogger("shenbao")
+THEME_DIR = resources.files("shenbao.site") / "theme"  # the footer stamp, the banner, markers' and print styles
+
+
+class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.project: Project | None = None
+        self.document: Document | None = None
+        self.layout: layout.Layout | None = None
+        self.serving = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._export: Future | None = None
+        self._generation = 0  # under serve, a newer build supersedes an export still running
+        self._lock = threading.Lock()
+
+    # --- the process ----------------------------------------------------------------
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shenbao-docx")
+
+    def on_shutdown(self):
+        self._cancel_export()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def on_build_error(self, *, error):
+        self._cancel_export()
+
+    # --- one build ------------------------------------------------------------------
+
+    def on_config(self, config):
+        try:
+            self.project = Project.from_settings(
+                Path(config.config_file_path).parent, Path(config.docs_dir), self.config, config.nav
+            )
+        except ProjectError as error:
+            raise PluginError(str(error)) from None
+        self.document = Document()
+        self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
+        _require_macros(config)
+        for name, purpose in SPECIAL_NAMES.items():
+            if name not in self.project.figures:
+                log.warning(f"{self.config.figures}: 缺少特殊数据项 {name}：{purpose}")
+        # The title lives in the data like every other fact; mkdocs.yml's site_name is the fallback.
+        config.site_name = self.project.known_text(TITLE) or config.site_name
+        _add_theme(config)
+        config.extra["revision"] = build_revision(self.project.root)
+        name = self.config.docx_name or export.docx_filename(config.site_name, self.is_final)
+        config.extra["docx_file"] = f"{DOWNLOADS}/{Path(name).stem}.docx"
+        if self.config.preview:
+            config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
+        if config.nav is not None and checklist_page.REVIEW_PAGE not in nav_paths(config.nav):
+            config.nav.append({checklist_page.REVIEW_TITLE: checklist_page.REVIEW_PAGE})
+        if self.config.since and config.nav is not None:
+            config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
+        # in extra, not in each page's metadata: see macros.on_post_page_macros
+        config.extra["page_dates"] = page_dates(Path(config.docs_dir))
+        return config
+
+    @property
+    def is_final(self) -> bool:
+        return self.config.mode == FINAL
+
+    def on_files(self, files: Files, config):
+        if problems := sources.source_problems(Path(config.docs_dir), self.project.root):
+            raise PluginError("\n".join(problems))  # links out of docs/, pages in another encoding
+        files.append(File.generated(config, checklist_page.REVIEW_PAGE, content=checklist_page.STUB))
+        files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
+        if self.config.since:
+            files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
+        self._add_charts(files, config)
+        pages = {f.src_uri: f for f in files.documentation_pages()}
+        order = document_order(config.nav, list(pages))
+        others = [f for f in files if f.src_uri not in pages]
+        return Files([pages[uri] for uri in order] + others)
+
+    def _add_charts(self, files: Files, config) -> None:
+        """Draw every chart the data defines (or take it from the cache) and add it to the site."""
+        cache = self.project.root / ".cache" / "charts"
+        for name, spec in self.project.exhibits.charts.items():
+            try:
+                svg, png = charts.render_chart(spec, self.project.figures, cache)
+            except charts.ChartError as error:
+                raise PluginError(str(error)) from None
+            files.append(File.generated(config, chart_uri(name), abs_src_path=str(svg)))
+            self.document.resources[chart_uri(name)] = str(png)
+
+    @event_priority(-100)  # after mkdocs-macros has rendered the figures
+    def on_page_markdown(self, markdown, page, config, files):
+        uri = page.file.src_uri
+        for found in scanner.links(page.file.content_string.split("\n")):
+            if found.image and found.external:  # pandoc would fetch it while making the DOCX
+                message, hint = external_image(found.target)
+                raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{found.line}: {message}（提示：{hint}）")
+        for line, found in scanner.active_html(page.file.content_string):  # the site is read by others
+            message, hint = active_html_problem(found)
+            raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{line}: {message}（提示：{hint}）")
+        if problem := scanner.front_matter_problem(page.file.content_string):
+            line, said = problem
+            raise PluginError(
+                f"{Path(config.docs_dir).name}/{uri}:{line}: 页面开头的 front matter 不是有效的 YAML：{said}"
+                f"（提示：{scanner.FRONT_MATTER_HINT}）"
+            )
+        if uri == checklist_page.REVIEW_PAGE:  # rendered last, when every other page is known
+            titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
+            kind = "终稿" if self.is_final else "草稿"
+            downloads = [(f"Word 文件（{kind}）", config.extra["docx_file"])]
+            if "preview_file" in config.extra:
+                downloads.append(("PDF 预览", config.extra["preview_file"]))
+            markdown = checklist_page.review_markdown(self.document.open_items(), titles, downloads)
+        if uri == changes_page.CHANGES_PAGE:
+            try:
+                markdown = changes_page.changes_markdown(
+                    self.project.root, self.config.since, Path(config.docs_dir).name
+                )
+            except changes_page.ChangesError as error:
+                raise PluginError(str(error)) from None
+        return self.document.add_page(uri, markdown, page.meta)
+
+    @event_priority(100)  # before search indexes the page
+    def on_page_context(self, context, page, config, nav):
+        page.content = self.document.resolve_labels(self.project.exhibits.resolve(page.content))
+        return context
+
+    def on_env(self, env, config, files):
+        document = self.document
+        document.map_markdown(self.project.exhibits.resolve)
+        items = document.open_items()
+        if self.is_final and items:
+            raise PluginError(open_items_report(items, Path(config.docs_dir).name))
+        # for the banner on the home page: what is still open, at a glance
+        config.extra["open_items"] = {
+            "unknown": sum(1 for item in items if item.kind == PLACEHOLDER),
+            "missing": sum(1 for item in items if item.kind == MISSING),
+        }
+        info = export.DocxInfo(
+            config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label
+        )
+        output = Path(config.site_dir) / config.extra["docx_file"]
+        preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
+        self._start_export(document, output, info, preview)
+        return env
+
+    def on_post_build(self, config):
+        job = self._export
+        if job is None or self.serving:
+            return  # under serve the browser reloads now; the DOCX follows when pandoc is done
+        try:
+            job.result()
+        except Exception as error:  # pandoc's and LibreOffice's own words are the useful part
+            raise PluginError(f"DOCX 导出失败：{error}") from error
+        finally:
+            self._export = None
+
+    # --- the export thread ----------------------------------------------------------
+
+    def _start_export(self, document: Document, output: Path, info, preview: Path | None) -> None:
+        if self._executor is None:  # built without on_startup (an old caller): behave like a build
+            self.on_startup(command="build", dirty=False)
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        if self._export is not None:
+            self._export.cancel()  # not started yet: a newer edit makes it pointless
+
+        def current() -> bool:
+            return generation == self._generation
+
+        self._export = self._executor.submit(
+            export.export,
+            document,
+            output,
+            self.is_final,
+            Path(self.project.docs_dir),
+            info,
+            preview,
+            current,
+            self.layout,
+        )
+
+    def _cancel_export(self) -> None:
+        with self._lock:
+            self._generation += 1  # a running export sees this and does not write its file
+        if self._export is not None:
+            self._export.cancel()
+            self._export = None
+
+
+def _resolve_layout(settings: dict, config_file: Path) -> layout.Layout:
+    """The unit's layout, or the writer's mistake in it at its line of mkdocs.yml."""
+    try:
+        return layout.resolve_layout(settings)
+    except layout.LayoutError as error:
+        line = layout.setting_line(config_file.read_text(encoding="utf-8"), error)
+        raise PluginError(f"{config_file.name}:{line}: plugins.shenbao.{error}") from None
+
+
+def _require_macros(config) -> None:
+    """The pages' macros come from mkdocs-macros running our module; say so if it is not set up."""
+    macros = config.plugins.get("macros")
+    modules = getattr(macros, "config", {}).get("modules", []) if macros else []
+    if "shenbao.macros" not in modules:
+        raise PluginError(
+            "mkdocs.yml: plugins 中缺少 macros 或它没有加载 shenbao.macros"
+            "（提示：在 shenbao 之后写 - macros: {modules: [shenbao.macros], on_undefined: strict,"
+            " on_error_fail: true}）"
+        )
+    names = list(config.plugins)
+    if names.index(PLUGIN_NAME) > names.index("macros"):
+        raise PluginError("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前（提示：宏从 shenbao 读取数据）")
+
+
+def _add_theme(config) -> None:
+    """Our templates go between the writer's own overrides (custom_dir) and Material's."""
+    theme_dir = str(THEME_DIR)
+    dirs = config.theme.dirs
+    if theme_dir not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)

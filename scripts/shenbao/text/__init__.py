@@ -1,0 +1,1 @@
+"""Plain text, below everything else: Markdown scanning, typed statistics, title lines, encodings, Chinese words."""

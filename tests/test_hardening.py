@@ -456,7 +456,7 @@ def test_a_build_without_git_has_no_revision(tmp_path, monkeypatch):
 
 
 def test_the_editors_copy_of_the_figures_schema_is_the_package_copy():
-    shipped = ROOT / "scripts" / "shenbao" / "schemas" / "figures.schema.json"
+    shipped = ROOT / "scripts" / "shenbao" / "project" / "schemas" / "figures.schema.json"
     assert (ROOT / "data" / "figures.schema.json").read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
 
 

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import FIXTURES, ROOT, build, make_project, run_cli
-from shenbao.importer.passes import passes
+from shenbao.importer import passes
 from shenbao.importer.write_project import add_tables, add_to_nav, remove_group
 from shenbao.text.statistics import find_statistics
 

@@ -50,7 +50,7 @@ def test_plugin_options_are_validated(tmp_path):
     [
         ("{mode: finall}", "plugins.shenbao.mode: 无法识别 “finall”（提示：可用：draft、final）"),
         ("{moode: final}", "plugins.shenbao.moode: 没有名为 “moode” 的选项（提示：可用：mode、"),
-        ("{layout: [1, 2]}", "plugins.shenbao.docx.layout: 应为一组“名称: 值”，而不是列表"),
+        ("{layout: [1, 2]}", "plugins.shenbao.layout: 应为一组“名称: 值”，而不是列表"),
     ],
 )
 def test_a_wrong_plugin_option_is_named_in_chinese_at_its_line(tmp_path, setting, expected):
@@ -201,9 +201,10 @@ def test_a_wheel_installed_elsewhere_starts_builds_and_checks_an_application(tmp
     wheel = next(wheels.glob("shenbao-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    assert "shenbao/schemas/figures.schema.json" in names
-    assert "shenbao/theme/main.html" in names
-    assert "shenbao/templates/new/mkdocs.yml" in names
+    assert "shenbao/project/schemas/figures.schema.json" in names
+    assert "shenbao/site/theme/main.html" in names
+    assert "shenbao/project/templates/new/mkdocs.yml" in names
+    assert "shenbao/docx/pandoc/official.lua" in names
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")

@@ -246,7 +246,7 @@ def _serve(config_file: str, dev_addr: str) -> int:
 
 
 def _new(directory: str, title: str | None) -> int:
-    from shenbao.project.project import scaffold
+    from shenbao.project import scaffold
 
     target = Path(directory)
     try:
@@ -337,7 +337,7 @@ def redline_command(project: Path, base: str, head: str) -> int:
 
 def _unreadable_sources(root: Path, fix: bool) -> list[str]:
     """What stops the checks from reading the sources at all; ``make fix`` first converts encodings."""
-    from shenbao.project.project import sources
+    from shenbao.project import sources
 
     if fix:
         for done in sources.convert_encodings(root, [root / "docs", root / "data"]):
@@ -348,7 +348,7 @@ def _unreadable_sources(root: Path, fix: bool) -> list[str]:
 def _locate_link_problems(project: Path) -> None:
     """MkDocs names the page of a dead link or missing image, not the line: the checks do."""
     from shenbao.check.runner import STRUCTURE_RULES, check_project
-    from shenbao.project.project import sources
+    from shenbao.project import sources
 
     if sources.source_problems(project / "docs", project):  # already said; the checks could not read the pages
         return

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from shenbao.check.page import Page
 from shenbao.check.settings import CheckSettings
-from shenbao.project.project import Project, numbering
+from shenbao.project import numbering
+from shenbao.project.project import Project
 
 
 @dataclass

@@ -24,10 +24,10 @@ from lxml import etree
 
 from shenbao.docx import raw_blocks, render, source_anchors, typeset
 from shenbao.docx.layout import DEFAULT, Layout
+from shenbao.project import exhibits
 from shenbao.project.document import Document, RenderedPage, resolve_path
 from shenbao.project.figures import escape_markdown
 from shenbao.project.numbering import Heading
-from shenbao.project.project import exhibits
 from shenbao.text.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
 from shenbao.text.titles import title_lines
 
@@ -281,11 +281,11 @@ def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
     key = hashlib.sha256(f"{_code_key()}{draft}{layout!r}".encode()).hexdigest()[:16]
     path = REFERENCE_CACHE / f"reference-{'draft' if draft else 'final'}-{key}.docx"
     if not path.exists():
-        from shenbao import reference_docx  # python-docx is needed only to make a new one
+        from shenbao.docx import reference  # python-docx is needed only to make a new one
 
         REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(reference_docx.build_reference(draft, layout))
+        partial.write_bytes(reference.build_reference(draft, layout))
         os.replace(partial, path)
     return path
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from shenbao.importer import passes
 from shenbao.importer.docx_reader import ImportProblem, read_docx
-from shenbao.importer.passes import Registry, Report, Section, passes
+from shenbao.importer.passes import Registry, Report, Section
 
 REPORT_NAME = "import-report.md"
 COVER = (

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shenbao.project import datafile
 from shenbao.project.figures import Figure, FigureBook, closest_names, escape_markdown
 from shenbao.project.markers import placeholder
-from shenbao.project.project import datafile
 
 TABLE, CHART = "表", "图"
 SCHEMA = "exhibits"  # shenbao/schemas/exhibits.schema.json

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from shenbao.project import datafile
 from shenbao.project.datafile import DataFileError as FigureDataError  # the name the rest of the code knows
 from shenbao.project.markers import placeholder
-from shenbao.project.project import datafile
 
 SCHEMA = "figures"  # shenbao/schemas/figures.schema.json; data/figures.schema.json is the editors' copy
 

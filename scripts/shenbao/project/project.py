@@ -16,11 +16,11 @@ from pathlib import Path
 
 import yaml
 
+from shenbao.project import datafile
+from shenbao.project import exhibits as exhibits_module
 from shenbao.project.document import document_order, nav_paths
 from shenbao.project.figures import FigureBook, FigureDataError, load_figures
 from shenbao.project.plugin_options import PLUGIN_NAME, ShenbaoConfig, option_line, option_problem
-from shenbao.project.project import datafile
-from shenbao.project.project import exhibits as exhibits_module
 
 CONFIG_FILE = "mkdocs.yml"
 

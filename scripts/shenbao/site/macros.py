@@ -14,8 +14,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from shenbao.project.project import exhibits
-from shenbao.project.project import markers
+from shenbao.project import exhibits
+from shenbao.project import markers
 from shenbao.site import sandbox
 from shenbao.project.plugin_options import PLUGIN_NAME
 from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError

@@ -28,7 +28,7 @@ from shenbao.docx import layout
 from shenbao.site import print_css
 from shenbao.site import checklist_page
 from shenbao.text import scanner
-from shenbao.project.project import sources
+from shenbao.project import sources
 from shenbao.project.plugin_options import FINAL, PLUGIN_NAME, ShenbaoConfig
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE

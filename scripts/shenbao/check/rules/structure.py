@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from shenbao.check.context import Context
 from shenbao.check.page import Page
 from shenbao.check.rule import PROJECT, WARNING, Finding, rule
-from shenbao.project.project import numbering
+from shenbao.project import numbering
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*)$")
 

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from shenbao.site import changes_page
 from shenbao.site import charts
+from shenbao.errors import LocatedError
 from shenbao.docx import export
 from shenbao.docx import layout
 from shenbao.site import print_css
@@ -36,14 +37,17 @@ from shenbao.site.macros import chart_uri
 from shenbao.project.markers import MISSING, PLACEHOLDER
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.check.rules.links import external_image
-from shenbao.check.rules.templates import active_html_problem
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
 # not below "mkdocs": strict mode would turn this advice into a failed build
 log = logging.getLogger("shenbao")
 THEME_DIR = resources.files("shenbao.site") / "theme"  # the footer stamp, the banner, markers' and print styles
+
+
+def located(config, uri: str, line: int, message: str, hint: str) -> PluginError:
+    """A page's problem at its line, as MkDocs reports a plugin's error."""
+    return PluginError(str(LocatedError(f"{Path(config.docs_dir).name}/{uri}", line, 0, message, hint)))
 
 
 class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
@@ -138,17 +142,12 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         uri = page.file.src_uri
         for found in scanner.links(page.file.content_string.split("\n")):
             if found.image and found.external:  # pandoc would fetch it while making the DOCX
-                message, hint = external_image(found.target)
-                raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{found.line}: {message}（提示：{hint}）")
+                raise located(config, uri, found.line, *scanner.external_image(found.target))
         for line, found in scanner.active_html(page.file.content_string):  # the site is read by others
-            message, hint = active_html_problem(found)
-            raise PluginError(f"{Path(config.docs_dir).name}/{uri}:{line}: {message}（提示：{hint}）")
+            raise located(config, uri, line, *scanner.active_html_problem(found))
         if problem := scanner.front_matter_problem(page.file.content_string):
             line, said = problem
-            raise PluginError(
-                f"{Path(config.docs_dir).name}/{uri}:{line}: 页面开头的 front matter 不是有效的 YAML：{said}"
-                f"（提示：{scanner.FRONT_MATTER_HINT}）"
-            )
+            raise located(config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
         if uri == checklist_page.REVIEW_PAGE:  # rendered last, when every other page is known
             titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
             kind = "终稿" if self.is_final else "草稿"

@@ -145,3 +145,16 @@ def cells(line: str, number: int) -> list[Cell]:
 def table_cells(lines: list[str]) -> list[Cell]:
     """Every cell of every pipe table of the page."""
     return [cell for index in sorted(table_rows(lines)) for cell in cells(lines[index], index + 1)]
+
+
+def external_image(target: str) -> tuple[str, str]:
+    """What the image rule and the build say of an image from the web."""
+    return (
+        f"图片 “{target}” 来自外部网站：网站和 DOCX 都不从外部加载",
+        "把图片下载到 docs/img/，写成相对于页面的路径，如 img/a.png",
+    )
+
+
+def active_html_problem(found: str) -> tuple[str, str]:
+    """What check and the build say of HTML that runs code."""
+    return f"页面中的 HTML “{found}” 会在读者的浏览器中执行代码", "删去它：页面只写文字、表格和图片"

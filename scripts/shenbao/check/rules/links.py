@@ -9,15 +9,7 @@ from shenbao.check.context import Context
 from shenbao.check.page import Page
 from shenbao.check.rule import Finding, rule
 from shenbao.project.document import resolve_path
-from shenbao.text.scanner import Link
-
-
-def external_image(target: str) -> tuple[str, str]:
-    """What the image rule and the build say of an image from the web."""
-    return (
-        f"图片 “{target}” 来自外部网站：网站和 DOCX 都不从外部加载",
-        "把图片下载到 docs/img/，写成相对于页面的路径，如 img/a.png",
-    )
+from shenbao.text.scanner import Link, external_image
 
 
 def _targets(page: Page, images: bool) -> Iterator[tuple[Link, str, str]]:

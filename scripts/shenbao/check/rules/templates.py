@@ -119,13 +119,8 @@ def template_unsafe(page: Page, context: Context) -> Iterator[Finding]:
     如何修正：删去这段代码；数字和名称写在 data/figures.yml，用 `fig("分组.名称")` 引用。
     """
     for line, found in scanner.active_html(page.text):
-        yield Finding(line, 1, *active_html_problem(found))
+        yield Finding(line, 1, *scanner.active_html_problem(found))
     yield from _problems_of(TEMPLATE_UNSAFE, page, context)
-
-
-def active_html_problem(found: str) -> tuple[str, str]:
-    """What check and the build say of HTML that runs code."""
-    return f"页面中的 HTML “{found}” 会在读者的浏览器中执行代码", "删去它：页面只写文字、表格和图片"
 
 
 @rule("macro-arguments", "宏的参数个数和写法正确", scope=PAGE)

@@ -106,7 +106,7 @@ def test_a_missing_renderer_says_what_to_install_on_each_system(monkeypatch):
 
     monkeypatch.setattr(render.shutil, "which", lambda program: None)
     monkeypatch.setattr(render, "_KNOWN_PLACES", {})
-    with pytest.raises(render.RenderError) as error:
+    with pytest.raises(render.LibreOfficeError) as error:
         render.docx_to_pdf(ROOT / "x.docx", ROOT)
     message = str(error.value)
     assert "找不到 LibreOffice" in message

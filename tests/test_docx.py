@@ -53,7 +53,7 @@ def test_cover_and_contents_form_a_section_without_page_numbers(body):
     assert len(front) == 1, "one section break ends the cover and 目录"
     assert front[0].find("w:footerReference", NS) is None
     assert front[0].find("w:headerReference", NS) is None
-    assert wval(front[0], "w:pgMar", "top") == str(layout.MARGIN_TOP)
+    assert wval(front[0], "w:pgMar", "top") == str(round(37 * 1440 / 25.4))  # GB/T 9704 §5.2.1: 天头 37 mm
     final = body.find("w:sectPr", NS)
     kinds = {ref.get(W + "type") for ref in final.findall("w:footerReference", NS)}
     assert kinds == {"default", "even"}
@@ -247,7 +247,7 @@ def test_tables_span_the_type_area_with_borders_and_unindented_cells(final, fina
     table = tables(final_body)["指标/数值"]
     assert wval(table, "w:tblPr/w:tblW", "type") == "pct" and wval(table, "w:tblPr/w:tblW", "w") == "5000"
     grid = [int(c.get(W + "w")) for c in table.findall("w:tblGrid/w:gridCol", NS)]
-    assert abs(sum(grid) - layout.TYPE_WIDTH) <= len(grid)
+    assert abs(sum(grid) - round(156 * 1440 / 25.4)) <= len(grid)  # the 156 mm type width
     assert table.find("w:tr/w:trPr/w:tblHeader", NS) is not None
     cells = [paragraph_text(tc) for tc in table.iter(W + "tc")]
     assert cells == ["指标", "数值", "出生人数", "1271人", "宣传经费", "100余万元"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shenbao.project.figures import Figure, FigureDataError, format_number, parse_figures
+from shenbao.project.figures import DataFileError, Figure, format_number, parse_figures
 from shenbao.project.markers import find_markers
 
 
@@ -77,8 +77,8 @@ def test_unknown_name_suggests_the_closest():
     assert "population.births" in str(caught.value)
 
 
-def error_of(text: str) -> FigureDataError:
-    with pytest.raises(FigureDataError) as caught:
+def error_of(text: str) -> DataFileError:
+    with pytest.raises(DataFileError) as caught:
         parse_figures(text, "data/figures.yml")
     return caught.value
 

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
 from shenbao.site import outputs
 
@@ -56,8 +57,7 @@ class _Plain(logging.Formatter):
             name = self.config_file.name
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 line = option_line(self.config_file.read_text(encoding="utf-8"), option)
-        where = f"{name}:{line}" if line else name
-        return f"{where}: plugins.shenbao.{option}: {text}（提示：{hint}）"
+        return str(LocatedError(name, line, 0, f"plugins.shenbao.{option}: {text}", hint))
 
 
 def _quiet_logging(verbose: bool, config_file: Path | None = None) -> None:
@@ -102,7 +102,7 @@ def build(
         config = load_config(str(config_path), site_dir=str(scratch), **overrides)
         plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is None:
-            raise SystemExit("错误：mkdocs.yml 的 plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+            raise SystemExit("错误：" + hinted("mkdocs.yml 的 plugins 中缺少 shenbao", "写在 macros 之前：- shenbao"))
         plugin.config["mode"] = FINAL if final else DRAFT
         plugin.config["preview"] = preview
         if since:
@@ -183,7 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             return _new(args.directory, args.title)
         if args.command in ("build", "final", "preview", "serve") and not Path(args.config_file).is_file():
             print(
-                f"错误：{args.config_file}: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）",
+                "错误："
+                + str(
+                    LocatedError(
+                        args.config_file, 0, 0, "找不到项目配置文件", "在项目根目录下运行，或用 -f 指定 mkdocs.yml"
+                    )
+                ),
                 file=sys.stderr,
             )
             return 1
@@ -227,10 +232,8 @@ def _config_yaml_error(message: str, config_file: str) -> str:
     if match is None:
         return message
     name = Path(config_file).name
-    return (
-        f"{name}:{match['line']}:{match['column']}: YAML 格式错误：{match['problem']}"
-        "（提示：检查缩进、冒号后的空格和括号、引号是否成对）"
-    )
+    where = (name, int(match["line"]), int(match["column"]))
+    return str(LocatedError(*where, f"YAML 格式错误：{match['problem']}", "检查缩进、冒号后的空格和括号、引号是否成对"))
 
 
 def _serve(config_file: str, dev_addr: str) -> int:

@@ -10,6 +10,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from shenbao.errors import LocatedError
+
 ERROR, WARNING = "error", "warning"
 SAFE, UNSAFE = "safe", "unsafe"
 PAGE, PROJECT = "page", "project"
@@ -49,9 +51,8 @@ class Diagnostic:
     severity: str = ERROR
 
     def __str__(self) -> str:
-        hint = f" ({self.hint})" if self.hint else ""
         level = "警告：" if self.severity == WARNING else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.rule}: {level}{self.message}{hint}"
+        return str(LocatedError(self.path, self.line, self.column, f"{self.rule}: {level}{self.message}", self.hint))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ the rules themselves are functions of the loaded project.
 from __future__ import annotations
 
 import fnmatch
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from shenbao.project.project import Project, ProjectError
 from shenbao.text import textfile
 
 STRUCTURE_RULES = ("link", "anchor", "image", "nav")  # what MkDocs' strict build refuses without a line
-_LOCATED = re.compile(r"^(?P<path>[^:\s]+?)(?::(?P<line>\d+))?(?::(?P<column>\d+))?:\s*(?P<message>.*)$", re.S)
 
 
 @dataclass
@@ -48,14 +46,8 @@ def file_ignores(settings: CheckSettings, path: str) -> set[str]:
 
 
 def load_error(error: ProjectError) -> Diagnostic:
-    """A loading error, which the project already words as ``file:line[:column]: message``."""
-    located = _LOCATED.match(str(error))
-    if not located:
-        return Diagnostic("mkdocs.yml", 1, 1, "data", str(error))
-    message, _, hint = located["message"].partition("（提示：")
-    return Diagnostic(
-        located["path"], int(located["line"] or 1), int(located["column"] or 1), "data", message, hint.rstrip("）")
-    )
+    """A loading error as a diagnostic of the data rule, at the place the error names."""
+    return Diagnostic(error.path or "mkdocs.yml", error.line or 1, error.column or 1, "data", error.message, error.hint)
 
 
 def read_pages(project: Project) -> tuple[list[Page], list[Diagnostic]]:

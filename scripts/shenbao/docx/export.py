@@ -24,6 +24,7 @@ from lxml import etree
 
 from shenbao.docx import raw_blocks, render, source_anchors, typeset
 from shenbao.docx.layout import DEFAULT, Layout
+from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
 from shenbao.project.document import Document, RenderedPage, resolve_path
 from shenbao.project.figures import escape_markdown
@@ -290,7 +291,7 @@ def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
     return path
 
 
-class PandocError(RuntimeError):
+class PandocError(ShenbaoError):
     """pandoc missing or failing, said in Chinese with pandoc's own words attached."""
 
 
@@ -305,8 +306,8 @@ def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path, la
         )
     except OSError as error:  # pypandoc's way of saying there is no pandoc
         raise PandocError(
-            "找不到 pandoc（提示：运行 make build 重新安装依赖，pypandoc-binary 自带 pandoc；"
-            f"或设置 PYPANDOC_PANDOC 为 pandoc 的路径）。原始信息：{_first_line(error)}"
+            f"找不到 pandoc。原始信息：{_first_line(error)}",
+            "运行 make build 重新安装依赖，pypandoc-binary 自带 pandoc；或设置 PYPANDOC_PANDOC 为 pandoc 的路径",
         ) from None
     except RuntimeError as error:
         raise PandocError(f"pandoc 转换失败。pandoc 的原话：{str(error).strip()}") from None

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from shenbao.errors import ShenbaoError
+
 
 def mm(value: float) -> int:
     """Millimetres to twips (1/20 pt), Word's unit for page geometry."""
@@ -110,16 +112,16 @@ PAGE_FIELDS = {"lines": "行数", "chars": "字数"}
 SETTINGS = {"preset": "预设", "overrides": "元素", "margins": "页边距", "page": "版心"}
 
 
-class LayoutError(ValueError):
+class LayoutError(ShenbaoError, ValueError):
     """A layout setting the build cannot use, named by its key path, with a hint."""
 
     def __init__(self, key: str, message: str, hint: str = ""):
-        self.key, self.message, self.hint = key, message, hint
-        super().__init__(str(self))
+        self.key = key
+        super().__init__(message, hint)
 
-    def __str__(self) -> str:
-        hint = f"（提示：{self.hint}）" if self.hint else ""
-        return f"layout.{self.key}: {self.message}{hint}" if self.key else f"layout: {self.message}{hint}"
+    @property
+    def where(self) -> str:
+        return f"layout.{self.key}" if self.key else "layout"
 
 
 def setting_line(config_text: str, error: LayoutError) -> int:
@@ -663,15 +665,3 @@ CHARACTER_STYLES = {
     PLACEHOLDER_STYLE: MarkStyle(fill="FFFF00", highlight="yellow"),
     MISSING_STYLE: MarkStyle(fill="D3D3D3", highlight="lightGray", bold=True),
 }
-
-
-# --- defaults, kept as names for the tests and older callers ------------------------------
-MARGIN_TOP, MARGIN_BOTTOM = mm(DEFAULT.margins.top), mm(DEFAULT.margins.bottom)
-MARGIN_LEFT, MARGIN_RIGHT = mm(DEFAULT.margins.left), mm(DEFAULT.margins.right)
-TYPE_WIDTH = DEFAULT.type_width
-FOOTER_DISTANCE = DEFAULT.footer_distance
-LINES_PER_PAGE = DEFAULT.lines_per_page
-LINE_TWIPS = DEFAULT["body"].line_spacing.word()[0]
-BODY_SIZE = DEFAULT["body"].size
-PAGE_NUMBER_SIZE = DEFAULT["page_number"].size
-PARAGRAPH_STYLES = paragraph_styles(DEFAULT)

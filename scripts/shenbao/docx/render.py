@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
 from shenbao.project.numbering import Heading
 
 FONTCONFIG_FILE = Path(__file__).parent / "fonts" / "fonts.conf"
@@ -22,7 +23,7 @@ _PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
 _SPACE = re.compile(r"\s+")
 
 
-class RenderError(RuntimeError):
+class LibreOfficeError(ShenbaoError):
     pass
 
 
@@ -58,7 +59,7 @@ def _require(program: str) -> str:
     path = shutil.which(program) or next((p for p in _KNOWN_PLACES.get(program, ()) if Path(p).exists()), None)
     if not path:
         name, how = INSTALL_HINTS[program]
-        raise RenderError(f"找不到 {name}（{program}），终稿和预览要用它渲染页面（提示：{how}）")
+        raise LibreOfficeError(f"找不到 {name}（{program}），终稿和预览要用它渲染页面", how)
     return path
 
 
@@ -110,7 +111,9 @@ def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
         )
     pdf = out_dir / (docx_path.stem + ".pdf")
     if result.returncode != 0 or not pdf.exists():
-        raise RenderError(f"LibreOffice 未能转换 {docx_path.name}：{result.stderr.strip() or result.stdout.strip()}")
+        raise LibreOfficeError(
+            f"LibreOffice 未能转换 {docx_path.name}：{result.stderr.strip() or result.stdout.strip()}"
+        )
     return pdf
 
 

@@ -10,19 +10,16 @@ import json
 import zipfile
 from pathlib import Path
 
+from shenbao.errors import LocatedError
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: an encrypted DOCX, or an old .doc
 
 
-class ImportProblem(Exception):
+class ImportProblem(LocatedError):
     """Why a file cannot be imported, in the writer's words."""
 
     def __init__(self, path: Path | str, message: str, hint: str = ""):
-        self.path, self.message, self.hint = str(path), message, hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        hint = f"（提示：{self.hint}）" if self.hint else ""
-        return f"错误：{self.path}: {self.message}{hint}"
+        super().__init__(path, 0, 0, message, hint)
 
 
 def check_docx(path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from shenbao.errors import LocatedError
 from shenbao.text.textfile import MAX_DATA_BYTES, TextFileError, read_text
 
 # libyaml when PyYAML has it: composing a large figures file is several times faster.
@@ -30,18 +31,8 @@ Marks = dict[tuple, Mark]  # where each value starts, by its path of keys and in
 _EXPONENT = re.compile(r"^[-+]?(\d[\d_]*)?\.?\d*[eE][-+]?\d+$")
 
 
-class DataFileError(Exception):
+class DataFileError(LocatedError):
     """A problem in a data file, located for the writer."""
-
-    def __init__(self, path: str | Path, line: int, column: int, message: str, hint: str = ""):
-        self.path, self.line, self.column = str(path), line, column
-        self.message, self.hint = message, hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        hint = f"（提示：{self.hint}）" if self.hint else ""
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: {self.message}{hint}"
 
 
 def shown_path(path: str | Path, root: str | Path | None = None) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
 from shenbao.project import datafile
 from shenbao.project.figures import Figure, FigureBook, closest_names, escape_markdown
 from shenbao.project.markers import placeholder
@@ -21,9 +22,8 @@ SCHEMA = "exhibits"  # shenbao/schemas/exhibits.schema.json
 _TOKEN = re.compile(r"\ue010(?P<name>[\w.-]+)\ue011")
 
 
-class ExhibitError(KeyError):
-    def __str__(self) -> str:
-        return self.args[0]
+class ExhibitError(ShenbaoError, KeyError):
+    """A page names a table or chart the exhibits file does not define."""
 
 
 @dataclass(frozen=True)

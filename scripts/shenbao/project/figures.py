@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
 from shenbao.project import datafile
-from shenbao.project.datafile import DataFileError as FigureDataError  # the name the rest of the code knows
+from shenbao.project.datafile import DataFileError
 from shenbao.project.markers import placeholder
 
 SCHEMA = "figures"  # shenbao/schemas/figures.schema.json; data/figures.schema.json is the editors' copy
@@ -32,10 +33,9 @@ SPECIAL_NAMES = {
     TITLE: "网站名称、DOCX 的标题和文件名，缺少时用 mkdocs.yml 的 site_name",
     APPLICANT: "DOCX 文件属性中的作者（申报单位），缺少时留空",
 }
-__all__ = ["FigureDataError"]
 
 
-class UnknownFigureError(KeyError):
+class UnknownFigureError(ShenbaoError, KeyError):
     """A page asks for a figure the data does not have."""
 
     def __init__(self, name: str, suggestions: list[str]):
@@ -148,7 +148,7 @@ def load_figures(path: str | Path) -> FigureBook:
     try:
         data, marks = datafile.read_yaml(path)
     except FileNotFoundError:
-        raise FigureDataError(path, 0, 0, "找不到数据文件", "data/figures.yml 应在项目根目录下") from None
+        raise DataFileError(path, 0, 0, "找不到数据文件", "data/figures.yml 应在项目根目录下") from None
     return figures_from(data, marks, path)
 
 
@@ -160,7 +160,7 @@ def parse_figures(text: str, path: str | Path = "data/figures.yml") -> FigureBoo
 def figures_from(data, marks: datafile.Marks, path: str | Path) -> FigureBook:
     """The figures of a parsed file, once it is valid; every error names its line."""
     if not data:
-        raise FigureDataError(
+        raise DataFileError(
             path, 0, 0, "数据文件是空的", "至少要有 application.title（申报材料标题），见 README 中的示例"
         )
     datafile.validate(data, marks, path, SCHEMA, _explain)

@@ -16,16 +16,18 @@ from pathlib import Path
 
 import yaml
 
+from shenbao.errors import LocatedError
 from shenbao.project import datafile
 from shenbao.project import exhibits as exhibits_module
+from shenbao.project.datafile import DataFileError
 from shenbao.project.document import document_order, nav_paths
-from shenbao.project.figures import FigureBook, FigureDataError, load_figures
+from shenbao.project.figures import FigureBook, load_figures
 from shenbao.project.plugin_options import PLUGIN_NAME, ShenbaoConfig, option_line, option_problem
 
 CONFIG_FILE = "mkdocs.yml"
 
 
-class ProjectError(Exception):
+class ProjectError(LocatedError):
     """A problem in the project's settings or data, already in the writer's words (file:line: …)."""
 
 
@@ -57,14 +59,14 @@ class Project:
             text = config_path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise ProjectError(
-                f"{config_path.name}: 找不到项目配置文件（提示：在项目根目录下运行，或用 -f 指定 mkdocs.yml）"
+                config_path.name, 0, 0, "找不到项目配置文件", "在项目根目录下运行，或用 -f 指定 mkdocs.yml"
             ) from None
         try:
             settings = yaml.load(text, Loader=_AnyTagLoader) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f"{config_path.name}:{mark.line + 1}" if mark else config_path.name
-            raise ProjectError(f"{where}: YAML 格式错误（提示：检查缩进和冒号后的空格）") from None
+            line = mark.line + 1 if mark else 0
+            raise ProjectError(config_path.name, line, 0, "YAML 格式错误", "检查缩进和冒号后的空格") from None
         root = config_path.parent
         options = validate_options(_plugin_options(settings), config_path.name, text)
         nav = settings.get("nav")
@@ -111,8 +113,7 @@ def validate_options(options, where: str = CONFIG_FILE, config_text: str = "") -
         key, error = failed[0]
         text, hint = option_problem(key, str(error))
         line = option_line(config_text, key) if config_text else 0
-        place = f"{where}:{line}" if line else where
-        raise ProjectError(f"{place}: plugins.shenbao.{key}: {text}（提示：{hint}）")
+        raise ProjectError(where, line, 0, f"plugins.shenbao.{key}: {text}", hint)
     return config
 
 
@@ -131,9 +132,8 @@ def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
     path = root / options.figures
     try:
         book = load_figures(path)
-    except FigureDataError as error:
-        error.path = options.figures
-        raise ProjectError(str(error)) from None
+    except DataFileError as error:
+        raise ProjectError(options.figures, error.line, error.column, error.message, error.hint) from None
     book.path = options.figures
     return book
 
@@ -141,8 +141,8 @@ def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
 def _load_exhibits(root: Path, options: ShenbaoConfig, book: FigureBook) -> exhibits_module.Exhibits:
     try:
         return exhibits_module.load_exhibits(root / options.exhibits, book, options.exhibits)
-    except FigureDataError as error:
-        raise ProjectError(str(error)) from None
+    except DataFileError as error:
+        raise ProjectError(error.path, error.line, error.column, error.message, error.hint) from None
 
 
 def _read_settings(path: Path, shown: str, empty):
@@ -151,4 +151,4 @@ def _read_settings(path: Path, shown: str, empty):
     try:
         return datafile.read_yaml(path, shown)[0] or empty
     except datafile.DataFileError as error:
-        raise ProjectError(str(error)) from None
+        raise ProjectError(error.path, error.line, error.column, error.message, error.hint) from None

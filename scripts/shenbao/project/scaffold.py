@@ -12,12 +12,14 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
+
 TEMPLATE = resources.files("shenbao.project") / "templates" / "new"
 SCHEMAS = resources.files("shenbao.project.schemas")
 DEFAULT_TITLE = "申报材料"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(ShenbaoError):
     pass
 
 
@@ -52,7 +54,7 @@ def template_files(title: str = DEFAULT_TITLE) -> dict[str, str]:
 def new_project(target: Path, title: str | None = None) -> list[Path]:
     """Write a new application into ``target``, which must not exist or be empty."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScaffoldError(f"{target}: 文件夹已存在且不为空（提示：换一个文件夹名，不会覆盖已有文件）")
+        raise ScaffoldError(f"{target}: 文件夹已存在且不为空", "换一个文件夹名，不会覆盖已有文件")
     written = []
     for path, text in template_files(title or DEFAULT_TITLE).items():
         file = target / path

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shenbao.errors import LocatedError
 from shenbao.project.datafile import shown_path
 from shenbao.text.textfile import MAX_PAGE_BYTES, TextFileError, convert_to_utf8, read_text
 
@@ -41,13 +42,14 @@ def escaping_links(docs_dir: Path, shown_root: Path) -> list[str]:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # missing target, or a loop of links
-            problems.append(f"{shown_path(path, shown_root)}: 符号链接指向不存在的位置（提示：删除这个链接）")
+            problems.append(
+                str(LocatedError(shown_path(path, shown_root), 0, 0, "符号链接指向不存在的位置", "删除这个链接"))
+            )
             continue
         if not target.is_relative_to(inside):
-            problems.append(
-                f"{shown_path(path, shown_root)}: 符号链接指向 docs/ 以外（{target}），不会发布"
-                "（提示：删除这个链接；要发布的文件请复制到 docs/ 中）"
-            )
+            said = f"符号链接指向 docs/ 以外（{target}），不会发布"
+            hint = "删除这个链接；要发布的文件请复制到 docs/ 中"
+            problems.append(str(LocatedError(shown_path(path, shown_root), 0, 0, said, hint)))
     return problems
 
 

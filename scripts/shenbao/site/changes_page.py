@@ -17,12 +17,13 @@ from pathlib import Path
 from shenbao.word import tracked_changes
 from shenbao.word import comments
 from shenbao.project.figures import escape_markdown
+from shenbao.errors import ShenbaoError
 
 CHANGES_PAGE = "changes.md"
 STUB = "---\ndocx: false\n---\n"  # front matter of the generated file: kept out of the DOCX
 
 
-class ChangesError(Exception):
+class ChangesError(ShenbaoError):
     pass
 
 
@@ -40,11 +41,12 @@ def _old_text(project: Path, revision: str, path: str) -> str:
 
 
 def _figures(text: str) -> dict[str, tuple[str, int]]:
-    from shenbao.project.figures import FigureDataError, parse_figures
+    from shenbao.project.datafile import DataFileError
+    from shenbao.project.figures import parse_figures
 
     try:
         book = parse_figures(text) if text else {}
-    except FigureDataError:
+    except DataFileError:
         return {}
     return {n: (f.as_text() if f.known else f"【待填：{f.label}】", f.line) for n, f in book.items()}
 
@@ -82,8 +84,8 @@ def changes_markdown(project: Path, revision: str, docs_dir: str = "docs") -> st
     """The page: every changed page with its differences, then every changed figure."""
     if _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
         raise ChangesError(
-            f"找不到修订版本 “{revision}”"
-            "（提示：检查 --since 或 mkdocs.yml 中 shenbao 的 since，用 git log --oneline 查看）"
+            f"找不到修订版本 “{revision}”",
+            "检查 --since 或 mkdocs.yml 中 shenbao 的 since，用 git log --oneline 查看",
         )
     figures_file = "data/figures.yml"
     old_figures = _figures(_old_text(project, revision, figures_file))

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from shenbao.project.exhibits import ChartSpec
 from shenbao.project.figures import FigureBook
+from shenbao.errors import ShenbaoError
 
 CJK_FONT = "Noto Sans CJK SC"
 PRINT_DPI = 300
 STYLE_VERSION = "2"  # bump when the drawing code changes, so cached charts are redrawn
 
 
-class ChartError(RuntimeError):
+class ChartError(ShenbaoError):
     pass
 
 
@@ -38,8 +39,9 @@ def font_path() -> str:
         return font_manager.findfont(CJK_FONT, fallback_to_default=False)
     except ValueError:
         raise ChartError(
-            f"缺少中文字体 {CJK_FONT}，统计图用它绘制（提示：Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；"
-            "Windows、macOS：安装 Noto Sans CJK SC 字体（notofonts/noto-cjk 发布页），然后重新运行）"
+            f"缺少中文字体 {CJK_FONT}，统计图用它绘制",
+            "Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；"
+            "Windows、macOS：安装 Noto Sans CJK SC 字体（notofonts/noto-cjk 发布页），然后重新运行",
         ) from None
 
 

@@ -20,6 +20,7 @@ from shenbao.site import sandbox
 from shenbao.project.plugin_options import PLUGIN_NAME
 from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
 from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
+from shenbao.errors import LocatedError, hinted
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
@@ -66,8 +67,10 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
             return exhibits.signature_markdown(book.get_figure(APPLICANT), book.get_figure(DATE))
         except UnknownFigureError as error:
             raise PluginError(
-                f"docs/{page_uri() or '?'}: signature() 用到的特殊数据项 “{error.name}” 不存在"
-                f"（提示：在 data/figures.yml 的 application 分组中添加它，未知时写 value: null）"
+                hinted(
+                    f"docs/{page_uri() or '?'}: signature() 用到的特殊数据项 “{error.name}” 不存在",
+                    "在 data/figures.yml 的 application 分组中添加它，未知时写 value: null",
+                )
             ) from None
 
     return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing, "signature": signature}
@@ -77,9 +80,9 @@ def define_env(env) -> None:
     """Register the macros with the data the ``shenbao`` plugin loaded for this build."""
     plugin = env.conf.plugins.get(PLUGIN_NAME)
     if plugin is None:
-        raise PluginError("mkdocs.yml: plugins 中缺少 shenbao（提示：写在 macros 之前：- shenbao）")
+        raise PluginError(hinted("mkdocs.yml: plugins 中缺少 shenbao", "写在 macros 之前：- shenbao"))
     if plugin.project is None:  # listed, but after macros: its data is not loaded yet
-        raise PluginError("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前（提示：宏从 shenbao 读取数据）")
+        raise PluginError(hinted("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前", "宏从 shenbao 读取数据"))
     project = plugin.project
     env.variables["figures"] = project.figures
     env.variables["exhibits"] = project.exhibits
@@ -141,9 +144,7 @@ def on_pre_page_macros(env) -> None:
     else:
         problems = check_calls(calls, book.keys(), set(OWN_MACROS), exhibit_names)
     if problems:
-        lines = [
-            f"{where}:{p.line + offset}: {p.message}" + (f"（提示：{p.hint}）" if p.hint else "") for p in problems
-        ]
+        lines = [str(LocatedError(where, p.line + offset, 0, p.message, p.hint)) for p in problems]
         raise PluginError("\n".join(lines))
     if calls is not None:
         env.markdown = render_calls(env.markdown, calls, env.macros)

@@ -10,6 +10,7 @@ next build can tell a folder of a live build from one a killed build left.
 """
 
 from __future__ import annotations
+from shenbao.errors import ShenbaoError
 
 import contextlib
 import os
@@ -25,7 +26,7 @@ SCRATCH_PREFIXES = (".site-", ".preview-")
 UNLOCKED_GRACE_SECONDS = 60  # a folder whose lock is not there yet may be a build that is just starting
 
 
-class OutputError(Exception):
+class OutputError(ShenbaoError):
     """An output folder cannot be written; the message names it."""
 
 
@@ -70,7 +71,7 @@ def scratch_dir(where: Path, prefix: str = ".site-") -> Iterator[Path]:
     try:
         scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
     except OSError as error:
-        raise OutputError(f"{where}: 不能写入（{error.strerror}）（提示：检查文件夹权限和磁盘空间）") from None
+        raise OutputError(f"{where}: 不能写入（{error.strerror}）", "检查文件夹权限和磁盘空间") from None
     lock = FileLock(_lock_of(scratch))
     try:
         with lock:
@@ -117,8 +118,8 @@ def stage_file(source: Path, target: Path) -> Path:
         shutil.copyfile(source, staged)
     except OSError as error:
         raise OutputError(
-            f"{target.parent}: 不能写入（{error.strerror}）；site/ 和 {target.parent.name}/ 都保持上次构建的内容"
-            "（提示：检查文件夹权限和磁盘空间，文件是否在 Word 中打开）"
+            f"{target.parent}: 不能写入（{error.strerror}）；site/ 和 {target.parent.name}/ 都保持上次构建的内容",
+            "检查文件夹权限和磁盘空间，文件是否在 Word 中打开",
         ) from None
     return staged
 
@@ -139,8 +140,8 @@ def publish(site: Path, site_target: Path, files: dict[Path, Path], folders: dic
             replace_dir(site, site_target)
         except OSError as error:
             raise OutputError(
-                f"{site_target}: 不能替换（{error.strerror}）；site/ 和 dist/ 都保持上次构建的内容"
-                "（提示：关闭正在使用 site/ 的程序，检查文件夹权限）"
+                f"{site_target}: 不能替换（{error.strerror}）；site/ 和 dist/ 都保持上次构建的内容",
+                "关闭正在使用 site/ 的程序，检查文件夹权限",
             ) from None
         for part, target in staged:
             os.replace(part, target)

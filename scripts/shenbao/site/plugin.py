@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from shenbao.site import changes_page
 from shenbao.site import charts
-from shenbao.errors import LocatedError
+from shenbao.errors import LocatedError, hinted
 from shenbao.docx import export
 from shenbao.docx import layout
 from shenbao.site import print_css
@@ -248,13 +248,14 @@ def _require_macros(config) -> None:
     modules = getattr(macros, "config", {}).get("modules", []) if macros else []
     if "shenbao.macros" not in modules:
         raise PluginError(
-            "mkdocs.yml: plugins 中缺少 macros 或它没有加载 shenbao.macros"
-            "（提示：在 shenbao 之后写 - macros: {modules: [shenbao.macros], on_undefined: strict,"
-            " on_error_fail: true}）"
+            hinted(
+                "mkdocs.yml: plugins 中缺少 macros 或它没有加载 shenbao.macros",
+                "在 shenbao 之后写 - macros: {modules: [shenbao.macros], on_undefined: strict, on_error_fail: true}",
+            )
         )
     names = list(config.plugins)
     if names.index(PLUGIN_NAME) > names.index("macros"):
-        raise PluginError("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前（提示：宏从 shenbao 读取数据）")
+        raise PluginError(hinted("mkdocs.yml: plugins 中 shenbao 应写在 macros 之前", "宏从 shenbao 读取数据"))
 
 
 def _add_theme(config) -> None:

@@ -11,6 +11,7 @@ the same things before rendering, with their lines, for the build and for
 """
 
 from __future__ import annotations
+from shenbao.errors import ShenbaoError
 
 import os
 import traceback
@@ -144,7 +145,7 @@ MAX_ITEMS = 1_000_000  # characters or list items one ``*`` may make: far more t
 MAX_EXPONENT = 1_000
 
 
-class TooLarge(Exception):
+class TooLarge(ShenbaoError):
     """A page asked for text or a number far beyond any application: it would stop the build."""
 
 
@@ -162,9 +163,9 @@ class PageEnvironment(SandboxedEnvironment):
             for items, count in ((left, right), (right, left)):
                 sequence = isinstance(items, (str, list, tuple)) and isinstance(count, int)
                 if sequence and len(items) * count > MAX_ITEMS:
-                    raise TooLarge(f"模板运算的结果过大（超过 {MAX_ITEMS} 个字或项）（提示：直接写出要重复的文字）")
+                    raise TooLarge(f"模板运算的结果过大（超过 {MAX_ITEMS} 个字或项）", "直接写出要重复的文字")
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise TooLarge(f"模板运算的结果过大（指数超过 {MAX_EXPONENT}）（提示：数字写在 data/figures.yml 中）")
+            raise TooLarge(f"模板运算的结果过大（指数超过 {MAX_EXPONENT}）", "数字写在 data/figures.yml 中")
         return super().call_binop(context, operator, left, right)
 
 
@@ -174,12 +175,12 @@ def page_environment(include_root: Path, undefined=jinja2.StrictUndefined) -> Pa
     return environment
 
 
-class RenderError(Exception):
+class RenderError(ShenbaoError):
     """A page failed while rendering; ``line`` is the page's line where it did."""
 
-    def __init__(self, line: int, message: str):
-        self.line, self.message = line, message
-        super().__init__(message)
+    def __init__(self, line: int, message: str, hint: str = ""):
+        self.line = line
+        super().__init__(message, hint)
 
 
 def render_page(markdown: str, environment: jinja2.Environment, context: dict) -> str:
@@ -192,7 +193,7 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
         raise RenderError(_template_line(error), f"页面试图访问不允许的内容：{error}") from None
     except RecursionError as error:
         raise RenderError(
-            _template_line(error), "include 成了循环：页面直接或间接地包含了它自己（提示：删去造成循环的 include）"
+            _template_line(error), "include 成了循环：页面直接或间接地包含了它自己", "删去造成循环的 include"
         ) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
         raise RenderError(_template_line(error), _said(error)) from None

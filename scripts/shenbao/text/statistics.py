@@ -123,8 +123,3 @@ def label_before(text: str, start: int) -> str:
     if re.search(r"\d", clause):  # 9镇9乡: the words before 9乡 are another statistic, not its name
         return ""
     return _LINKING.sub("", clause)
-
-
-def figure_text(number: str, approx: str, unit: str) -> str:
-    """How data/figures.yml would write the statistic back: 100余万元."""
-    return f"{number}{approx}{unit}"

@@ -14,6 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from shenbao.errors import LocatedError
+
 # Far beyond any real page or data file, far below what takes minutes to parse.
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MAX_DATA_BYTES = 8 * 1024 * 1024
@@ -24,17 +26,11 @@ _CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 _IMPLAUSIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
 
 
-class TextFileError(Exception):
-    """A file that cannot be read as text, in the writer's words (file:line: …（提示：…）)."""
+class TextFileError(LocatedError):
+    """A file that cannot be read as text: its path, the line, what is wrong and what to do."""
 
     def __init__(self, path: str | Path, line: int, message: str, hint: str = ""):
-        self.path, self.line, self.message, self.hint = str(path), line, message, hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        hint = f"（提示：{self.hint}）" if self.hint else ""
-        return f"{where}: {self.message}{hint}"
+        super().__init__(path, line, 0, message, hint)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from shenbao.docx import source_anchors
+from shenbao.errors import ShenbaoError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 INSERT, DELETE, REPLACE, COMMENT, SPLIT, JOIN = "插入", "删除", "修改", "批注", "分段", "合并段落"
@@ -34,7 +35,7 @@ _QUOTE_LENGTH = 40
 _MATCH_FLOOR = 0.5  # a paragraph this unlike every source line is not found by its text
 
 
-class ReviewFileError(Exception):
+class ReviewFileError(ShenbaoError):
     """The file is not a DOCX this tool can read; said for the writer."""
 
 
@@ -344,7 +345,7 @@ def remarks(path: Path, sources: Sources) -> list[Remark]:
     except FileNotFoundError:
         raise ReviewFileError(f"找不到文件 {path}") from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        raise ReviewFileError(f"{path} 不是可以读取的 DOCX 文件（提示：在 Word 或 WPS 中另存为 .docx 格式）") from None
+        raise ReviewFileError(f"{path} 不是可以读取的 DOCX 文件", "在 Word 或 WPS 中另存为 .docx 格式") from None
     paragraphs = read_paragraphs(body, comments)
     found: list[Remark] = []
     for paragraph, (file, line, note) in zip(paragraphs, locate(paragraphs, names, sources), strict=True):
@@ -365,8 +366,9 @@ def remarks(path: Path, sources: Sources) -> list[Remark]:
 
 def load_sources(project: Path, names: list[str] | None = None) -> Sources:
     """The project's pages and figures as they are now, for locating by text and figure."""
+    from shenbao.project.datafile import DataFileError
     from shenbao.project.exhibits import load_exhibits
-    from shenbao.project.figures import FigureDataError, load_figures
+    from shenbao.project.figures import load_figures
 
     docs = project / "docs"
     pages = {}
@@ -382,6 +384,6 @@ def load_sources(project: Path, names: list[str] | None = None) -> Sources:
             figures[name] = (shown, figure.line)
         placed = load_exhibits(figures_path.with_name("exhibits.yml"), book)
         tables = {name: list(spec.rows) for name, spec in placed.tables.items()}
-    except (FigureDataError, KeyError):
+    except (DataFileError, KeyError):
         pass  # locating by page and line still works without the figures
     return Sources(pages, figures, tables)

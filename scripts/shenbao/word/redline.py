@@ -24,6 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from shenbao.docx import source_anchors
+from shenbao.errors import ShenbaoError
 from shenbao.word import comments, tracked_changes
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
@@ -32,7 +33,7 @@ FIGURES_FILE = "data/figures.yml"
 _DOCUMENT = "word/document.xml"
 
 
-class RedlineError(Exception):
+class RedlineError(ShenbaoError):
     """Something the writer must fix before a redline can be made; said with a hint."""
 
 
@@ -43,10 +44,10 @@ def _git(project: Path, *args: str, binary: bool = False) -> subprocess.Complete
 def resolve(project: Path, revision: str) -> str:
     """The full commit a revision names, or a clear refusal."""
     if _git(project, "rev-parse", "--show-toplevel").returncode != 0:
-        raise RedlineError("项目不在 git 仓库中，无法比较修订版本（提示：先 git init 并提交）")
+        raise RedlineError("项目不在 git 仓库中，无法比较修订版本", "先 git init 并提交")
     found = _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
-        raise RedlineError(f"找不到修订版本 “{revision}”（提示：用 git log --oneline 查看可用的版本）")
+        raise RedlineError(f"找不到修订版本 “{revision}”", "用 git log --oneline 查看可用的版本")
     return found.stdout.strip()
 
 
@@ -72,9 +73,7 @@ def export(project: Path, commit: str | None, target: Path) -> Path:
         prefix = _git(project, "rev-parse", "--show-prefix").stdout.strip()
         listed = _git(project, "ls-tree", "--name-only", commit, "--", *CONTENT).stdout.split()
         if not listed:
-            raise RedlineError(
-                f"修订版本 {commit[:7]} 中没有 docs/、data/ 或 mkdocs.yml（提示：它是申报材料的版本吗？）"
-            )
+            raise RedlineError(f"修订版本 {commit[:7]} 中没有 docs/、data/ 或 mkdocs.yml", "它是申报材料的版本吗？")
         archive = _git(project, "archive", "--format=tar", commit, "--", *listed, binary=True)
         if archive.returncode != 0:
             raise RedlineError(f"无法取出修订版本 {commit[:7]}：{archive.stderr.decode(errors='replace').strip()}")
@@ -115,7 +114,7 @@ def build(copy: Path, label: str) -> Path:
     found = sorted((copy / "dist").glob("*.docx"))
     if result.returncode != 0 or not found:
         reason = "\n".join(result.stderr.strip().splitlines()[-8:])
-        raise RedlineError(f"{label} 无法构建：\n{reason}\n（提示：先在该版本上修好构建错误，或选择另一个版本）")
+        raise RedlineError(f"{label} 无法构建：\n{reason}\n", "先在该版本上修好构建错误，或选择另一个版本")
     return found[0]
 
 
@@ -167,11 +166,12 @@ class Attribution:
 
 
 def figure_texts(project: Path) -> dict[str, str]:
-    from shenbao.project.figures import FigureDataError, load_figures
+    from shenbao.project.datafile import DataFileError
+    from shenbao.project.figures import load_figures
 
     try:
         book = load_figures(project / FIGURES_FILE)
-    except FigureDataError:
+    except DataFileError:
         return {}
     return {name: (f.as_text() if f.known else f"【待填：{f.label}】") for name, f in book.items()}
 
@@ -239,8 +239,8 @@ def make_redline(project: Path, base: str, head: str | None = None) -> Path:
         if dirty:
             listed = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
             raise RedlineError(
-                f"工作区有未提交的修改：{listed}。修订稿中每处修改都要注明提交的作者和日期"
-                "（提示：先提交这些修改，或用 --to <修订版本>（make redline 中写 TO=）指定要比较的版本）"
+                f"工作区有未提交的修改：{listed}。修订稿中每处修改都要注明提交的作者和日期",
+                "先提交这些修改，或用 --to <修订版本>（make redline 中写 TO=）指定要比较的版本",
             )
     with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as scratch:
         old_copy = export(project, base_commit, Path(scratch) / "from")

@@ -180,3 +180,21 @@ def test_several_attachments_are_numbered_on_the_site(complete):
         for page in sorted(complete.site.glob("*.html"))
     ]
     assert sorted(label[1] for label in labels if label) == ["附件1", "附件2"]
+
+
+@pytest.mark.parametrize("where", ["label", "value", "note"])
+def test_a_bar_in_a_text_value_label_or_note_stays_inside_its_cell(where):
+    import markdown
+    import pypandoc
+
+    label = "甲|乙" if where == "label" else "甲乙"
+    value = '"A|B"' if where == "value" else '"AB"'
+    book = parse_figures(f"g:\n  x: {{label: '{label}', value: {value}}}\n")
+    spec = TableSpec("t", "表", ("g.x",), {"g.x": "备|注"} if where == "note" else {})
+    table = table_markdown(spec, book, "表1")
+    site = markdown.markdown(table, extensions=["tables", "md_in_html"])
+    docx_side = pypandoc.convert_text(table, "html", format="markdown")
+    for html_text in (site, docx_side):
+        body_rows = html_text.split("<tbody>")[1].split("</tr>")[0]
+        assert body_rows.count("<td") == 4, html_text
+        assert "|" in body_rows.replace("\\|", "|")

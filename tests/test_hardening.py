@@ -504,3 +504,18 @@ def test_the_figures_of_a_page_that_does_not_parse_are_still_known():
 
     page = "{{ fig(\"a.b\") }}，{{ fig( 'c.d' ) }}{% if %}\n{{ fig(name) }}"
     assert figure_names_in_text(page) == {"a.b", "c.d"}
+
+
+@pytest.mark.parametrize(
+    "odd", ["\x07", "\x1b", "\ue000", "\uf8ff"], ids=["bell", "escape", "private-use", "last-private"]
+)
+def test_make_fix_leaves_a_gbk_guess_with_control_or_private_use_characters_alone(tmp_path, odd):
+    from shenbao.text.textfile import convert_to_utf8, detect_encoding
+
+    data = f"基本情况{odd}全市总人口".encode("gb18030")
+    page = tmp_path / "page.md"
+    page.write_bytes(data)
+    assert detect_encoding(data).certain is False
+    assert convert_to_utf8(page, tmp_path / "backup") is None
+    assert page.read_bytes() == data
+    assert not (tmp_path / "backup").exists()

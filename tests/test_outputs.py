@@ -68,3 +68,26 @@ def test_an_image_outside_docs_stops_the_build_at_its_line(tmp_path, target):
     assert result.returncode == 1
     assert f"docs/a-basics.md:{lines}:1: image:" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_when_the_site_cannot_be_swapped_after_dist_is_staged_dist_stays_as_it_was(tmp_path, monkeypatch):
+    site_target, dist = tmp_path / "site", tmp_path / "dist"
+    site_target.mkdir()
+    (site_target / "index.html").write_text("旧网站", "utf-8")
+    dist.mkdir()
+    (dist / "a.docx").write_bytes(b"old docx")
+    new_site = tmp_path / ".site-new"
+    new_site.mkdir()
+    (new_site / "index.html").write_text("新网站", "utf-8")
+    built = tmp_path / "built.docx"
+    built.write_bytes(b"new docx")
+
+    def refuse(new, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(outputs, "replace_dir", refuse)
+    with pytest.raises(outputs.OutputError, match="site/ 和 dist/ 都保持上次构建的内容"):
+        outputs.publish(new_site, site_target, {built: dist / "a.docx"})
+    assert (dist / "a.docx").read_bytes() == b"old docx"
+    assert sorted(p.name for p in dist.iterdir()) == ["a.docx"], "no staged part is left behind"
+    assert (site_target / "index.html").read_text("utf-8") == "旧网站"

@@ -20,6 +20,7 @@ from pathlib import Path
 from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
 from shenbao.site import outputs
+from shenbao.text.words import segmenter
 
 
 class _Plain(logging.Formatter):
@@ -70,9 +71,7 @@ def _quiet_logging(verbose: bool, config_file: Path | None = None) -> None:
     own = logging.getLogger("shenbao")  # the plugin's advice, which strict mode must not count
     own.handlers[:] = [handler]
     own.propagate = False
-    import jieba  # sets its own logger to DEBUG on import, so quieten it after
-
-    jieba.setLogLevel(logging.WARNING)
+    segmenter()  # the site's search imports jieba, which sets its own logger to DEBUG: quieten it first
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 

@@ -19,6 +19,7 @@ from shenbao.check.rule import PAGE
 from shenbao.check.settings import ALL, CheckSettings, load_check_settings
 from shenbao.project.project import Project, ProjectError
 from shenbao.text import textfile
+from shenbao.text.textfile import write_atomically
 
 STRUCTURE_RULES = ("link", "anchor", "image", "nav")  # what MkDocs' strict build refuses without a line
 
@@ -112,7 +113,7 @@ def apply_fixes(root: Path, fixes: dict[str, list[Fix]]) -> int:
                 continue  # overlaps a repair already made
             lines[fix.line - 1] = line[:start] + fix.new + line[end:]
             taken[fix.line] = start
-        file.write_text("\n".join(lines), encoding="utf-8")
+        write_atomically(file, "\n".join(lines))
         changed += 1
     return changed
 

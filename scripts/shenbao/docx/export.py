@@ -30,6 +30,7 @@ from shenbao.project.document import Document, RenderedPage, resolve_path
 from shenbao.project.figures import escape_markdown
 from shenbao.project.numbering import Heading
 from shenbao.text.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
+from shenbao.text.textfile import write_atomically
 from shenbao.text.titles import title_lines
 
 PANDOC_DIR = Path(__file__).parent / "pandoc"
@@ -284,10 +285,7 @@ def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
     if not path.exists():
         from shenbao.docx import reference  # python-docx is needed only to make a new one
 
-        REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(reference.build_reference(draft, layout))
-        os.replace(partial, path)
+        write_atomically(path, reference.build_reference(draft, layout))
     return path
 
 

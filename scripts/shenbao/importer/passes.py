@@ -10,7 +10,6 @@ guessed silently: every guess and everything left for a writer goes into
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from shenbao.project.figures import place_approx
 from shenbao.project.numbering import heading_id
 from shenbao.text import statistics
 from shenbao.text.statistics import DEFAULT_ALLOWED, DEFAULT_PATTERNS, find_dates, find_statistics
+from shenbao.text.words import words
 
 # --- the report ------------------------------------------------------------------
 
@@ -428,17 +428,15 @@ def numeric_rows(header: list[str], rows: list[list[str]]) -> list[Row] | None:
 def _pinyin_words(text: str, max_words: int) -> list[str]:
     """Pinyin of the text word by word (jieba's words), as the project names pages: jiben-qingkuang."""
     try:
-        import jieba
         from pypinyin import lazy_pinyin
     except ImportError:  # the names fall back to prefix.n
         return []
-    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on every run
-    words = []
-    for word in jieba.lcut(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]", "", text)):
+    spelled_words = []
+    for word in words(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]", "", text)):
         spelled = re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(word, errors="ignore")).lower())
         if spelled:
-            words.append(spelled)
-    return words[:max_words]
+            spelled_words.append(spelled)
+    return spelled_words[:max_words]
 
 
 def readable_name(text: str, max_words: int = 4, sep: str = "_") -> str:

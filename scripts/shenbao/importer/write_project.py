@@ -8,7 +8,6 @@ overwrite pages unless asked to.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ import yaml
 from shenbao.importer import passes
 from shenbao.importer.docx_reader import ImportProblem, read_docx
 from shenbao.importer.passes import Registry, Report, Section
+from shenbao.text.textfile import write_atomically
 
 REPORT_NAME = "import-report.md"
 COVER = (
@@ -36,13 +36,6 @@ class Output:
 
     files: dict[str, str] = field(default_factory=dict)
     media: dict[str, Path] = field(default_factory=dict)  # docs/img/… → extracted file
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 # --- the target project -------------------------------------------------------------
@@ -414,13 +407,9 @@ def figures_text(project: Path, prefix: str, registry: Registry, cover, source: 
 
 def write_output(project: Path, output: Output) -> None:
     for relative, text in output.files.items():
-        write_atomic(project / relative, text)
+        write_atomically(project / relative, text)
     for relative, source in output.media.items():
-        target = project / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        write_atomically(project / relative, Path(source).read_bytes())
 
 
 def import_docx(docx: Path, project: Path, prefix: str = "imported", force: bool = False) -> Report:
@@ -435,7 +424,7 @@ def import_docx(docx: Path, project: Path, prefix: str = "imported", force: bool
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     add_check_results(project, report)
-    write_atomic(project / REPORT_NAME, report.text())
+    write_atomically(project / REPORT_NAME, report.text())
     return report
 
 

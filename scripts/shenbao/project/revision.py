@@ -25,11 +25,21 @@ class Revision:
         return f"{self.commit}{'（含未提交修改）' if self.dirty else ''}，{self.date}"
 
 
+GIT_MISSING = 127  # the shell's code for a program that is not there
+
+
+def git(folder: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+    """git run in ``folder``; where git cannot be run at all, a failed run with ``GIT_MISSING``."""
+    try:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=not binary)
+    except OSError:
+        return subprocess.CompletedProcess(args, GIT_MISSING, b"" if binary else "", "")
+
+
 def _git(project: Path, *args: str) -> str | None:
     """git's answer, "" when it has none; None when git cannot be run at all (not installed, not on PATH)."""
-    try:
-        result = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True)
-    except OSError:
+    result = git(project, *args)
+    if result.returncode == GIT_MISSING:
         return None
     return result.stdout.strip() if result.returncode == 0 else ""
 

@@ -18,6 +18,8 @@ from shenbao.word import tracked_changes
 from shenbao.word import comments
 from shenbao.project.figures import escape_markdown
 from shenbao.errors import ShenbaoError
+from shenbao.text.words import word_diff
+from shenbao.project.revision import git
 
 CHANGES_PAGE = "changes.md"
 STUB = "---\ndocx: false\n---\n"  # front matter of the generated file: kept out of the DOCX
@@ -31,12 +33,8 @@ def title(revision: str) -> str:
     return f"自 {revision} 以来的修改"
 
 
-def _git(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True)
-
-
 def _old_text(project: Path, revision: str, path: str) -> str:
-    shown = _git(project, "show", f"{revision}:./{path}")
+    shown = git(project, "show", f"{revision}:./{path}")
     return shown.stdout if shown.returncode == 0 else ""
 
 
@@ -54,7 +52,7 @@ def _figures(text: str) -> dict[str, tuple[str, int]]:
 def word_html(old: str, new: str) -> str:
     """One line's difference, word by word, as HTML."""
     parts = []
-    for tag, i1, i2, j1, j2 in tracked_changes.word_diff(old, new):
+    for tag, i1, i2, j1, j2 in word_diff(old, new):
         if tag == "equal":
             parts.append(html.escape(new[j1:j2]))
             continue
@@ -82,7 +80,7 @@ def page_changes(old_lines: list[str], new_lines: list[str]) -> list[str]:
 
 def changes_markdown(project: Path, revision: str, docs_dir: str = "docs") -> str:
     """The page: every changed page with its differences, then every changed figure."""
-    if _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
+    if git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
         raise ChangesError(
             f"找不到修订版本 “{revision}”",
             "检查 --since 或 mkdocs.yml 中 shenbao 的 since，用 git log --oneline 查看",
@@ -91,7 +89,7 @@ def changes_markdown(project: Path, revision: str, docs_dir: str = "docs") -> st
     old_figures = _figures(_old_text(project, revision, figures_file))
     now = (project / figures_file).read_text(encoding="utf-8") if (project / figures_file).exists() else ""
     new_figures = _figures(now)
-    listed = _git(project, "ls-tree", "-r", "--name-only", revision, "--", docs_dir).stdout.split()
+    listed = git(project, "ls-tree", "-r", "--name-only", revision, "--", docs_dir).stdout.split()
     pages = sorted({*listed, *(p.relative_to(project).as_posix() for p in (project / docs_dir).rglob("*.md"))})
     lines = [f"# {title(revision)} {{.unnumbered}}", ""]
     sections = []

@@ -9,6 +9,7 @@ fix, and ``convert_to_utf8`` does that fix when the encoding is certain.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -112,7 +113,19 @@ def convert_to_utf8(path: Path, backup_dir: Path) -> Path | None:
     backup = backup_dir / f"{path.name}.{detected.codec}"
     backup_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, backup)
-    partial = path.with_name(f".{path.name}.utf8")
-    partial.write_text(text.lstrip("\ufeff"), encoding="utf-8")
-    partial.replace(path)
+    write_atomically(path, text.lstrip("\ufeff"))
     return backup
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file so that a reader (or a crash) sees the old content or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        if isinstance(data, bytes):
+            partial.write_bytes(data)
+        else:
+            partial.write_text(data, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

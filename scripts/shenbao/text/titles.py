@@ -8,8 +8,9 @@ a stray word).
 
 from __future__ import annotations
 
-import functools
 import unicodedata
+
+from shenbao.text.words import words
 
 _NO_BREAK_AFTER = set("（《“‘〈【(")
 _NO_BREAK_BEFORE = set("）》”’〉】)，、。：；！？")
@@ -20,18 +21,10 @@ def text_width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
-@functools.cache
-def _segmenter():
-    import jieba  # the site's search loads it anyway; keep its start-up off short builds
-
-    jieba.setLogLevel(60)
-    return jieba
-
-
 def break_points(title: str) -> list[int]:
     """Offsets where a line may end: between words, not inside brackets or before closing punctuation."""
     offsets, position = [], 0
-    for word in _segmenter().cut(title, HMM=False):
+    for word in words(title, hmm=False):
         position += len(word)
         offsets.append(position)
     return [

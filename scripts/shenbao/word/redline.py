@@ -25,6 +25,7 @@ from lxml import etree
 
 from shenbao.docx import source_anchors
 from shenbao.errors import ShenbaoError
+from shenbao.project.revision import git
 from shenbao.word import comments, tracked_changes
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
@@ -37,15 +38,11 @@ class RedlineError(ShenbaoError):
     """Something the writer must fix before a redline can be made; said with a hint."""
 
 
-def _git(project: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=not binary)
-
-
 def resolve(project: Path, revision: str) -> str:
     """The full commit a revision names, or a clear refusal."""
-    if _git(project, "rev-parse", "--show-toplevel").returncode != 0:
+    if git(project, "rev-parse", "--show-toplevel").returncode != 0:
         raise RedlineError("项目不在 git 仓库中，无法比较修订版本", "先 git init 并提交")
-    found = _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    found = git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
         raise RedlineError(f"找不到修订版本 “{revision}”", "用 git log --oneline 查看可用的版本")
     return found.stdout.strip()
@@ -53,7 +50,7 @@ def resolve(project: Path, revision: str) -> str:
 
 def uncommitted(project: Path) -> list[str]:
     """Changed or new files of the content: only these would lack an author and a date."""
-    status = _git(project, "status", "--porcelain", "--untracked-files=all", "--", *CONTENT)
+    status = git(project, "status", "--porcelain", "--untracked-files=all", "--", *CONTENT)
     return [line[3:] for line in status.stdout.splitlines() if line.strip()]
 
 
@@ -70,11 +67,11 @@ def export(project: Path, commit: str | None, target: Path) -> Path:
             elif source.exists():
                 shutil.copy(source, target / part)
     else:
-        prefix = _git(project, "rev-parse", "--show-prefix").stdout.strip()
-        listed = _git(project, "ls-tree", "--name-only", commit, "--", *CONTENT).stdout.split()
+        prefix = git(project, "rev-parse", "--show-prefix").stdout.strip()
+        listed = git(project, "ls-tree", "--name-only", commit, "--", *CONTENT).stdout.split()
         if not listed:
             raise RedlineError(f"修订版本 {commit[:7]} 中没有 docs/、data/ 或 mkdocs.yml", "它是申报材料的版本吗？")
-        archive = _git(project, "archive", "--format=tar", commit, "--", *listed, binary=True)
+        archive = git(project, "archive", "--format=tar", commit, "--", *listed, binary=True)
         if archive.returncode != 0:
             raise RedlineError(f"无法取出修订版本 {commit[:7]}：{archive.stderr.decode(errors='replace').strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -140,11 +137,11 @@ class Attribution:
     def last_commit(self, path: str) -> tuple[str, str]:
         if path not in self._cache:
             args = ["log", "-1", "--format=%an%x00%aI", f"{self.base}..{self.head}"]
-            found = _git(self.project, *args, "--", path).stdout.strip() if path else ""
+            found = git(self.project, *args, "--", path).stdout.strip() if path else ""
             if not found:  # the change came from elsewhere (a renumbering, a moved page): the range's last commit
                 found = (
-                    _git(self.project, *args, "--", *CONTENT).stdout.strip()
-                    or _git(self.project, "log", "-1", "--format=%an%x00%aI", self.head).stdout.strip()
+                    git(self.project, *args, "--", *CONTENT).stdout.strip()
+                    or git(self.project, "log", "-1", "--format=%an%x00%aI", self.head).stdout.strip()
                 )
             author, _, date = found.partition("\0")
             self._cache[path] = (author, _utc(date) if date else "")

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from shenbao.docx import source_anchors
+from shenbao.text.words import word_diff
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -266,37 +265,6 @@ def _merge_neighbours(paragraph: etree._Element) -> None:
 
 
 # --- word-level difference -----------------------------------------------------------
-
-
-@functools.cache
-def _jieba():
-    try:
-        import jieba
-    except ImportError:
-        return None
-    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
-    return jieba
-
-
-def _tokens(text: str) -> list[str]:
-    """Words as jieba cuts them; characters when jieba is unavailable."""
-    jieba = _jieba()
-    return jieba.lcut(text, HMM=False) if jieba else list(text)
-
-
-def word_diff(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
-    """Opcodes in character offsets, computed on words."""
-    a, b = _tokens(old), _tokens(new)
-    starts_a = [0]
-    for token in a:
-        starts_a.append(starts_a[-1] + len(token))
-    starts_b = [0]
-    for token in b:
-        starts_b.append(starts_b[-1] + len(token))
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [
-        (tag, starts_a[i1], starts_a[i2], starts_b[j1], starts_b[j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-    ]
 
 
 def plan_pair(old: str, new: str, side: str, page: str, attribution: Attribution) -> Plan:

@@ -199,15 +199,19 @@ def prepare_pandoc(ours: Path, plain: Path, work: Path) -> list[str]:
     sys.path.insert(0, str(ROOT / "scripts"))
     import pypandoc
 
-    from shenbao.docx.export import _reference_file, assemble, pandoc_args
+    from shenbao.docx.export import assemble, pandoc_args, reference_file
+    from shenbao.docx.job import DocxJob
+    from shenbao.docx.layout import DEFAULT
     from shenbao.project.document import Document
+    from shenbao.project.plugin_options import Mode
 
     document = Document()
     for page in sorted((plain / "docs").glob("*.md")):
         document.add_page(page.name, page.read_text(encoding="utf-8"), {})
     source = work / "assembled.md"
-    source.write_text(assemble(document, draft=True), encoding="utf-8")
-    args = pandoc_args(_reference_file(True), plain / "docs")
+    job = DocxJob(Mode.DRAFT, DEFAULT, plain / "docs")
+    source.write_text(assemble(document, job, anchored=False), encoding="utf-8")
+    args = pandoc_args(reference_file(True, DEFAULT), job.sources, DEFAULT)
     return [
         pypandoc.get_pandoc_path(),
         str(source),

@@ -20,7 +20,7 @@ from conftest import build, make_project, run_cli
         ("syntax-error", ["docs/index.md:5: 模板语法错误"]),
         ("missing-data", ["figures.yml: 找不到数据文件"]),
         ("dead-link", ["docs/index.md:3:3: link: 链接目标 “work.md” 不存在"]),
-        ("missing-image", ["docs/index.md:5:1: image: 图片 “img/photo.png” 不存在 (应在 docs/img/photo.png)"]),
+        ("missing-image", ["docs/index.md:5:1: image: 图片 “img/photo.png” 不存在（提示：应在 docs/img/photo.png）"]),
     ],
 )
 def test_bad_input_fails_with_file_line_and_hint_and_no_traceback(tmp_path, fixture, messages):
@@ -159,7 +159,7 @@ def test_a_page_left_out_of_nav_and_a_nav_entry_without_a_page_are_located(tmp_p
     config.write_text(nav + config.read_text(encoding="utf-8"), encoding="utf-8")
     expected = [
         "docs/d-fujian.md:1:1: nav: 页面不在 mkdocs.yml 的 nav 中",
-        "mkdocs.yml:6:1: nav: nav 中的 “gone.md” 在 docs/ 中不存在 (改正文件名，或从 nav 中删去这一行)",
+        "mkdocs.yml:6:1: nav: nav 中的 “gone.md” 在 docs/ 中不存在（提示：改正文件名，或从 nav 中删去这一行）",
     ]
     built = run_cli(project, "build")
     assert built.returncode == 1 and "Traceback" not in built.output

@@ -25,10 +25,10 @@ SEEDED_PAGE = """\
 """
 
 EXPECTED = [
-    'docs/seeded.md:3:9: typed-number: 正文直接写了统计数字 “1271人” (改用 {{ fig("population.births") }})',
-    "docs/seeded.md:4:3: term: “规划生育”应为“计划生育” (分享网站的同义词替换)",
-    "docs/seeded.md:5:5: punctuation: 中文里用了半角标点 (改为“，”)",
-    "docs/seeded.md:12:8: typed-number: 表格中直接写了统计数字 “120亩” (在 data/figures.yml 中添加 {label: 耕地, unit: 亩, value: 120}，再用 fig() 引用)",
+    'docs/seeded.md:3:9: typed-number: 正文直接写了统计数字 “1271人”（提示：改用 {{ fig("population.births") }}）',
+    "docs/seeded.md:4:3: term: “规划生育”应为“计划生育”（提示：分享网站的同义词替换）",
+    "docs/seeded.md:5:5: punctuation: 中文里用了半角标点（提示：改为“，”）",
+    "docs/seeded.md:12:8: typed-number: 表格中直接写了统计数字 “120亩”（提示：在 data/figures.yml 中添加 {label: 耕地, unit: 亩, value: 120}，再用 fig() 引用）",
 ]
 
 
@@ -92,7 +92,7 @@ def test_a_misspelt_rule_id_in_check_yml_is_reported(seeded):
     (seeded / "data" / "check.yml").write_text("ignore:\n  - typed-numbr\n", encoding="utf-8")
     result = run_cli(seeded, "check")
     assert result.returncode == 1
-    assert result.stdout.startswith("data/check.yml:2:5: settings: 没有规则 “typed-numbr” (是否想用：typed-number)")
+    assert result.stdout.startswith("data/check.yml:2:5: settings: 没有规则 “typed-numbr”（提示：是否想用：typed-number）")
 
 
 def test_the_old_check_yml_keys_still_work(seeded):

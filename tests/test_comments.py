@@ -161,7 +161,10 @@ def test_anchor_names_are_hidden_word_bookmarks_and_the_name_table_lists_the_pag
 def test_anchors_change_nothing_visible(tmp_path):
     """The same pages converted with and without anchors differ only in bookmarks."""
     from shenbao.docx.export import assemble, run_pandoc
+    from shenbao.docx.job import DocxJob
+    from shenbao.docx.layout import DEFAULT
     from shenbao.project.document import Document
+    from shenbao.project.plugin_options import Mode
 
     page = (PAGES / "b-work.md").read_text(encoding="utf-8")
     document = Document()
@@ -169,7 +172,8 @@ def test_anchors_change_nothing_visible(tmp_path):
 
     def converted(docs_dir):
         out = tmp_path / f"{bool(docs_dir)}.docx"
-        run_pandoc(assemble(document, True, docs_dir=docs_dir), out, True, PAGES)
+        job = DocxJob(Mode.DRAFT, DEFAULT, PAGES)
+        run_pandoc(assemble(document, job, anchored=bool(docs_dir)), out, job)
         root = docx_part(out, "word/document.xml")
         for bookmark in list(root.iter(W + "bookmarkStart", W + "bookmarkEnd")):
             bookmark.getparent().remove(bookmark)

@@ -286,9 +286,10 @@ def test_file_properties_record_the_revision(draft):
 
 
 def test_reference_document_is_reproducible():
+    from shenbao.docx.layout import DEFAULT
     from shenbao.docx.reference import build_reference
 
-    first, second = build_reference(draft=False), build_reference(draft=False)
+    first, second = build_reference(False, DEFAULT), build_reference(False, DEFAULT)
     for part in ("word/styles.xml", "word/document.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"):
         with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(second)) as b:
             assert a.read(part) == b.read(part), part

@@ -11,7 +11,10 @@ import pytest
 from lxml import etree
 
 from shenbao.docx.export import assemble, run_pandoc
+from shenbao.docx.job import DocxJob
+from shenbao.docx.layout import DEFAULT
 from shenbao.project.document import Document
+from shenbao.project.plugin_options import Mode
 
 GOLDEN = Path(__file__).parent / "golden"
 PARTS = {"word/document.xml": "sample.document.xml", "word/footnotes.xml": "sample.footnotes.xml"}
@@ -33,7 +36,8 @@ def converted(tmp_path_factory) -> Path:
     document = Document()
     document.add_page("sample.md", (GOLDEN / "sample.md").read_text(encoding="utf-8"), {})
     out = tmp_path_factory.mktemp("golden") / "sample.docx"
-    run_pandoc(assemble(document, draft=True), out, draft=True, resource_path=GOLDEN)
+    job = DocxJob(Mode.DRAFT, DEFAULT, GOLDEN)
+    run_pandoc(assemble(document, job, anchored=False), out, job)
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
+from shenbao.project.plugin_options import Mode
 from shenbao.site import outputs
 from shenbao.text.words import segmenter
 
@@ -76,7 +77,7 @@ def _quiet_logging(verbose: bool, config_file: Path | None = None) -> None:
 
 
 def build(
-    final: bool,
+    mode: Mode,
     config_file: str | Path = "mkdocs.yml",
     verbose: bool = False,
     preview: bool = False,
@@ -90,7 +91,7 @@ def build(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from shenbao.project.plugin_options import DRAFT, FINAL, PLUGIN_NAME
+    from shenbao.project.plugin_options import PLUGIN_NAME
 
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
@@ -102,7 +103,7 @@ def build(
         plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is None:
             raise SystemExit("错误：" + hinted("mkdocs.yml 的 plugins 中缺少 shenbao", "写在 macros 之前：- shenbao"))
-        plugin.config["mode"] = FINAL if final else DRAFT
+        plugin.config["mode"] = mode.value
         plugin.config["preview"] = preview
         if since:
             plugin.config["since"] = since
@@ -202,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(args.config_file).resolve().parent
         wants_preview = args.command == "preview"
         since = getattr(args, "since", None)
-        docx = build(args.command == "final", args.config_file, args.verbose, preview=wants_preview, since=since)
+        mode = Mode.FINAL if args.command == "final" else Mode.DRAFT
+        docx = build(mode, args.config_file, args.verbose, preview=wants_preview, since=since)
         print(f"网站：site/index.html\nDOCX：{shown_path(docx, project)}")
         if wants_preview:
             print(f"预览：{shown_path(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")

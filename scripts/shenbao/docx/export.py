@@ -16,19 +16,21 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pypandoc
 from lxml import etree
 
 from shenbao.docx import raw_blocks, render, source_anchors, typeset
-from shenbao.docx.layout import DEFAULT, Layout
+from shenbao.docx.job import DocxInfo, DocxJob
+from shenbao.docx.layout import Layout
 from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
 from shenbao.project.document import Document, RenderedPage, resolve_path
 from shenbao.project.figures import escape_markdown
 from shenbao.project.numbering import Heading
+from shenbao.project.plugin_options import Mode
 from shenbao.text.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
 from shenbao.text.textfile import write_atomically
 from shenbao.text.titles import title_lines
@@ -37,15 +39,6 @@ PANDOC_DIR = Path(__file__).parent / "pandoc"
 FILTER = PANDOC_DIR / "official.lua"
 SIGNATURE_START = f'<div class="{exhibits.SIGNATURE}"'
 DRAFT_NOTE = "草稿　目录页码在 Word 中“更新域”后显示"  # one line on the cover, in the reader's terms
-
-
-@dataclass(frozen=True)
-class DocxInfo:
-    """What the file says about itself (File > Properties)."""
-
-    title: str
-    author: str = ""
-    revision: str = ""
 
 
 # Characters no file name may hold on Windows or Linux, as their full-width look-alikes
@@ -138,24 +131,21 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
 
 
 def assemble(
-    document: Document,
-    draft: bool,
-    page_numbers: dict[str, int] | None = None,
-    layout: Layout = DEFAULT,
-    docs_dir: Path | None = None,
+    document: Document, job: DocxJob, page_numbers: dict[str, int] | None = None, anchored: bool = True
 ) -> str:
     """The whole application as one pandoc Markdown text: cover, 目录, body.
 
-    Given ``docs_dir``, every block carries an anchor naming its line in the page's source file.
+    ``anchored``: every block carries an anchor naming its line in the page's source file.
     """
+    layout, draft = job.layout, job.draft
     pages = document.docx_pages()
     anchors = Anchors(pages)
     cover = next((page for page in pages if page.is_cover and page.headings), None)
     parts = []
     for index, page in enumerate(pages):
         text = rewrite_page(page, anchors, f"p{index}-", document.resources)
-        if docs_dir is not None:
-            text = source_anchors.mark_page(text, index, source_anchors.read_source(docs_dir, page.src_uri))
+        if anchored:
+            text = source_anchors.mark_page(text, index, source_anchors.read_source(job.sources, page.src_uri))
         if page.attachment == 1:
             note = attachment_note(document.attachments(), layout)
             # the note stands under the text, above the 署名 and 成文日期 (GB/T 9704 §7.3.4–7.3.5)
@@ -216,7 +206,7 @@ def cover_text(page: RenderedPage, text: str, layout: Layout) -> str:
 _ESCAPED = re.compile(r"\\(.)")
 
 
-def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -> str:
+def attachment_note(attachments: list[RenderedPage], layout: Layout) -> str:
     """``附件：1. ×××`` after one empty line, every name, wrapped lines too, under the first (GB/T 9704 §7.3.4).
 
     A tab after the number reaches the hanging indent, where the names start.
@@ -234,7 +224,7 @@ def attachment_note(attachments: list[RenderedPage], layout: Layout = DEFAULT) -
     return "\n\n".join(lines)
 
 
-def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout = DEFAULT, label: str = "") -> str:
+def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: Layout, label: str = "") -> str:
     """A new page: 附件N on the first line in 黑体, the title centred on the third, an empty line below it."""
     body = text.split("\n")
     first = page.headings[0] if page.headings else None
@@ -251,7 +241,7 @@ def attachment_start(page: RenderedPage, text: str, anchors: Anchors, layout: La
     return "\n\n".join([label, raw_blocks.raw_block(raw_blocks.empty_lines(1)), title, "\n".join(body)])
 
 
-def pandoc_args(reference_doc: Path, resource_path: Path, layout: Layout = DEFAULT) -> list[str]:
+def pandoc_args(reference_doc: Path, resource_path: Path, layout: Layout) -> list[str]:
     """Everything pandoc is told besides its input and output."""
     cell = layout["table_cell"].size * 20
     return [
@@ -278,7 +268,7 @@ def _code_key() -> str:
     return f"{code}{pypandoc.get_pandoc_version()}"
 
 
-def _reference_file(draft: bool, layout: Layout = DEFAULT) -> Path:
+def reference_file(draft: bool, layout: Layout) -> Path:
     """The generated reference document, made again only when its code, the layout or pandoc changes."""
     key = hashlib.sha256(f"{_code_key()}{draft}{layout!r}".encode()).hexdigest()[:16]
     path = REFERENCE_CACHE / f"reference-{'draft' if draft else 'final'}-{key}.docx"
@@ -293,14 +283,14 @@ class PandocError(ShenbaoError):
     """pandoc missing or failing, said in Chinese with pandoc's own words attached."""
 
 
-def run_pandoc(markdown: str, output: Path, draft: bool, resource_path: Path, layout: Layout = DEFAULT) -> None:
+def run_pandoc(markdown: str, output: Path, job: DocxJob) -> None:
     try:
         pypandoc.convert_text(
             markdown,
             to="docx",
             format="markdown",
             outputfile=str(output),
-            extra_args=pandoc_args(_reference_file(draft, layout), resource_path, layout),
+            extra_args=pandoc_args(reference_file(job.draft, job.layout), job.sources, job.layout),
         )
     except OSError as error:  # pypandoc's way of saying there is no pandoc
         raise PandocError(
@@ -358,7 +348,7 @@ def current_word_mode(settings_xml: bytes) -> bytes:
     return settings_xml[:at] + _COMPAT + settings_xml[at:]
 
 
-def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
+def finish_docx(path: Path, job: DocxJob) -> None:
     """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties.
 
     The package is rewritten part by part (zlib and lxml do the work), which
@@ -367,11 +357,11 @@ def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
 
     def core(data: bytes) -> bytes:
         root = etree.fromstring(data)
-        set_core_properties(root, info)
+        set_core_properties(root, job.info)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def body(data: bytes) -> bytes:
-        return typeset.typeset_document(data, layout)
+        return typeset.typeset_document(data, job.layout)
 
     edits = {"word/document.xml": body, "docProps/core.xml": core, "word/settings.xml": current_word_mode}
     rewritten = path.with_name(path.name + ".props")
@@ -385,21 +375,18 @@ def finish_docx(path: Path, info: DocxInfo, layout: Layout = DEFAULT) -> None:
 def write_docx(
     document: Document,
     output: Path,
-    draft: bool,
-    resource_path: Path,
-    info: DocxInfo,
+    job: DocxJob,
     page_numbers: dict[str, int] | None = None,
     current: Callable[[], bool] = lambda: True,
-    layout: Layout = DEFAULT,
 ) -> Path:
     """Write the DOCX next to ``output`` and move it into place when complete (and still ``current``)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.part")
     try:
-        markdown = assemble(document, draft, page_numbers, layout, docs_dir=resource_path)
-        run_pandoc(markdown, partial, draft, resource_path, layout)
-        finish_docx(partial, info, layout)
-        sources = [f"{resource_path.name}/{page.src_uri}" for page in document.docx_pages()]
+        markdown = assemble(document, job, page_numbers)
+        run_pandoc(markdown, partial, job)
+        finish_docx(partial, job)
+        sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
         source_anchors.store(partial, sources)
         if current():
             os.replace(partial, output)
@@ -408,32 +395,23 @@ def write_docx(
     return output
 
 
-def export(
-    document: Document,
-    output: Path,
-    final: bool,
-    resource_path: Path,
-    info: DocxInfo,
-    preview: Path | None = None,
-    current: Callable[[], bool] = lambda: True,
-    layout: Layout = DEFAULT,
-) -> Path:
+def export(document: Document, output: Path, job: DocxJob, current: Callable[[], bool] = lambda: True) -> Path:
     """The draft in one pandoc run; the final file with its 目录 page numbers filled in.
 
     For the final file a first version is rendered by LibreOffice to learn on
     which page each heading falls; the body restarts at page 1 in its own
     section, so filling the 目录 cannot move those pages. With ``preview`` the
-    finished file is also rendered to that PDF. ``current`` says whether a newer
+    finished file is also rendered to that PDF (``job.preview``). ``current`` says whether a newer
     build has superseded this one (``mkdocs serve``): then nothing is written.
     """
-    if final:
+    if job.mode is Mode.FINAL:
         with tempfile.TemporaryDirectory(prefix="shenbao-final-") as scratch:
-            trial = write_docx(document, Path(scratch) / "trial.docx", False, resource_path, info, layout=layout)
+            trial = write_docx(document, Path(scratch) / "trial.docx", job)
             pages = render.pdf_pages(render.docx_to_pdf(trial, Path(scratch)))
         numbers = render.heading_pages(docx_headings(document, Anchors(document.docx_pages())), pages)
-        write_docx(document, output, False, resource_path, info, page_numbers=numbers, current=current, layout=layout)
+        write_docx(document, output, job, page_numbers=numbers, current=current)
     else:
-        write_docx(document, output, True, resource_path, info, current=current, layout=layout)
-    if preview is not None and current():
-        render.docx_to_pdf(output, preview.parent)
+        write_docx(document, output, job, current=current)
+    if job.preview is not None and current():
+        render.docx_to_pdf(output, job.preview.parent)
     return output

@@ -8,7 +8,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from shenbao.docx import layout
-from shenbao.docx.layout import DEFAULT, Layout
+from shenbao.docx.layout import Layout
 from shenbao.project.numbering import Heading
 
 TOC_INSTRUCTION = f'TOC \\o "1-{layout.TOC_LEVELS}" \\h \\z \\u'
@@ -23,7 +23,7 @@ def page_break() -> str:
     return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
-def section_geometry(page: Layout = DEFAULT) -> str:
+def section_geometry(page: Layout) -> str:
     """Page size, margins and grid, shared by the reference document and the cover's section break.
 
     A 公文 page declares its grid of 22 lines, as Word's page setup shows it; the
@@ -42,7 +42,7 @@ def section_geometry(page: Layout = DEFAULT) -> str:
     )
 
 
-def front_matter_section_end(page: Layout = DEFAULT) -> str:
+def front_matter_section_end(page: Layout) -> str:
     """End the cover-and-目录 section: same page, no header or footer, so no page number.
 
     The body's section, taken from the reference document, then restarts at page 1.
@@ -60,7 +60,7 @@ def _field_char(kind: str, dirty: bool = False) -> str:
     return f'<w:r><w:fldChar w:fldCharType="{kind}"{flag}/></w:r>'
 
 
-def toc(headings: list[Heading], page_numbers: dict[str, int] | None = None, page: Layout = DEFAULT) -> str:
+def toc(headings: list[Heading], page_numbers: dict[str, int] | None, page: Layout) -> str:
     """The 目录 as a Word TOC field whose shown result is already filled in.
 
     With page numbers (the final build) it reads right in WPS and LibreOffice as

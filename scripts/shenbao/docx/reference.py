@@ -48,7 +48,7 @@ def pandoc_default_reference() -> bytes:
     ).stdout
 
 
-def build_reference(draft: bool, layout: Layout = DEFAULT) -> bytes:
+def build_reference(draft: bool, layout: Layout) -> bytes:
     """The reference document for a draft (with 草稿 in the header) or a final file."""
     document = docx.Document(io.BytesIO(pandoc_default_reference()))
     styles = document.styles.element
@@ -249,7 +249,7 @@ def _style_tables(styles) -> None:
 # --- page -------------------------------------------------------------------
 
 
-def section_geometry(layout: Layout = DEFAULT) -> list[etree._Element]:
+def section_geometry(layout: Layout) -> list[etree._Element]:
     """The page size, margins and grid of ``raw_blocks.section_geometry`` as elements."""
     wrapped = f'<w:sectPr xmlns:w="{W_NS}">{raw_blocks.section_geometry(layout)}</w:sectPr>'
     return list(etree.fromstring(wrapped))
@@ -337,7 +337,7 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[0])
     out.parent.mkdir(parents=True, exist_ok=True)  # dist/ does not exist before the first build
-    out.write_bytes(build_reference(draft="--draft" in argv))
+    out.write_bytes(build_reference("--draft" in argv, DEFAULT))  # the 公文 preset: what make reference shows
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from shenbao.docx.layout import DEFAULT, Layout
+from shenbao.docx.layout import Layout
 from shenbao.text.titles import text_width
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -199,7 +199,7 @@ def place_signature(body: etree._Element, layout: Layout) -> None:
                 ppr.append(indent)
 
 
-def typeset_document(document_xml: bytes, layout: Layout = DEFAULT) -> bytes:
+def typeset_document(document_xml: bytes, layout: Layout) -> bytes:
     root = etree.fromstring(document_xml)
     body = root.find("w:body", NS)
     for table in body.iter(_w("tbl")):

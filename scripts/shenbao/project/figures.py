@@ -40,11 +40,7 @@ class UnknownFigureError(ShenbaoError, KeyError):
 
     def __init__(self, name: str, suggestions: list[str]):
         self.name, self.suggestions = name, suggestions
-        super().__init__(name)
-
-    def __str__(self) -> str:
-        hint = f"，是否想用：{'、'.join(self.suggestions)}" if self.suggestions else ""
-        return f"未知数据项 “{self.name}”{hint}"
+        super().__init__(f"未知数据项 “{name}”", f"是否想用：{'、'.join(suggestions)}" if suggestions else "")
 
 
 @dataclass(frozen=True)

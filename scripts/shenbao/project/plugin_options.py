@@ -10,17 +10,24 @@ Every option has a default, so ``- shenbao`` alone is a working setting.
 
 from __future__ import annotations
 
+import enum
 import re
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 PLUGIN_NAME = "shenbao"
-DRAFT, FINAL = "draft", "final"
+
+
+class Mode(enum.Enum):
+    """The build's one switch: a draft to review, or the final file that refuses while anything is open."""
+
+    DRAFT = "draft"
+    FINAL = "final"
 
 
 class ShenbaoConfig(base.Config):
-    mode = c.Choice((DRAFT, FINAL), default=DRAFT)
+    mode = c.Choice(tuple(m.value for m in Mode), default=Mode.DRAFT.value)
     """draft: placeholders highlighted, 草稿 in the header; final: refuse while figures or text are missing."""
     preview = c.Type(bool, default=False)
     """Also render the DOCX to PDF (LibreOffice) and offer it for download on the site."""

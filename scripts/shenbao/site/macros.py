@@ -152,8 +152,8 @@ def on_pre_page_macros(env) -> None:
         try:
             env.markdown = sandbox.render_page(env.markdown, environment, context)
         except sandbox.RenderError as error:
-            line = f":{error.line + offset}" if error.line else ""
-            raise PluginError(f"{where}{line}: {error.message}") from None
+            line = error.line + offset if error.line else 0
+            raise PluginError(str(LocatedError(where, line, 0, error.message, error.hint))) from None
     # nothing is left for Jinja: mkdocs-macros passes the page through untouched
     env.page.meta[_SKIP] = False
 

@@ -30,13 +30,14 @@ from shenbao.site import print_css
 from shenbao.site import checklist_page
 from shenbao.text import scanner
 from shenbao.project import sources
-from shenbao.project.plugin_options import FINAL, PLUGIN_NAME, ShenbaoConfig
+from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
 from shenbao.site.macros import chart_uri
 from shenbao.project.markers import MISSING, PLACEHOLDER
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
+from shenbao.docx.job import DocxInfo, DocxJob
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -97,7 +98,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         config.site_name = self.project.known_text(TITLE) or config.site_name
         _add_theme(config)
         config.extra["revision"] = build_revision(self.project.root)
-        name = self.config.docx_name or export.docx_filename(config.site_name, self.is_final)
+        name = self.config.docx_name or export.docx_filename(config.site_name, self.mode is Mode.FINAL)
         config.extra["docx_file"] = f"{DOWNLOADS}/{Path(name).stem}.docx"
         if self.config.preview:
             config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
@@ -110,8 +111,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         return config
 
     @property
-    def is_final(self) -> bool:
-        return self.config.mode == FINAL
+    def mode(self) -> Mode:
+        return Mode(self.config.mode)
 
     def on_files(self, files: Files, config):
         if problems := sources.source_problems(Path(config.docs_dir), self.project.root):
@@ -150,7 +151,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             raise located(config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
         if uri == checklist_page.REVIEW_PAGE:  # rendered last, when every other page is known
             titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
-            kind = "终稿" if self.is_final else "草稿"
+            kind = "终稿" if self.mode is Mode.FINAL else "草稿"
             downloads = [(f"Word 文件（{kind}）", config.extra["docx_file"])]
             if "preview_file" in config.extra:
                 downloads.append(("PDF 预览", config.extra["preview_file"]))
@@ -173,14 +174,14 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         document = self.document
         document.map_markdown(self.project.exhibits.resolve)
         items = document.open_items()
-        if self.is_final and items:
+        if self.mode is Mode.FINAL and items:
             raise PluginError(open_items_report(items, Path(config.docs_dir).name))
         # for the banner on the home page: what is still open, at a glance
         config.extra["open_items"] = {
             "unknown": sum(1 for item in items if item.kind == PLACEHOLDER),
             "missing": sum(1 for item in items if item.kind == MISSING),
         }
-        info = export.DocxInfo(
+        info = DocxInfo(
             config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label
         )
         output = Path(config.site_dir) / config.extra["docx_file"]
@@ -213,17 +214,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         def current() -> bool:
             return generation == self._generation
 
-        self._export = self._executor.submit(
-            export.export,
-            document,
-            output,
-            self.is_final,
-            Path(self.project.docs_dir),
-            info,
-            preview,
-            current,
-            self.layout,
-        )
+        job = DocxJob(self.mode, self.layout, Path(self.project.docs_dir), info, preview)
+        self._export = self._executor.submit(export.export, document, output, job, current)
 
     def _cancel_export(self) -> None:
         with self._lock:

@@ -195,6 +195,8 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
         raise RenderError(
             _template_line(error), "include 成了循环：页面直接或间接地包含了它自己", "删去造成循环的 include"
         ) from None
+    except ShenbaoError as error:  # ours, already in the writer's words, hint apart
+        raise RenderError(_template_line(error), error.message, error.hint) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
         raise RenderError(_template_line(error), _said(error)) from None
 

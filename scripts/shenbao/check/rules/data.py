@@ -31,11 +31,11 @@ def data(context: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "settings", "check.yml、terms.yml、relations.yml 的格式正确", scope=PROJECT, settings="`scripts/shenbao/schemas/`"
+    "settings", "check.yml、terms.yml、relations.yml 的格式正确", scope=PROJECT, settings="`scripts/shenbao/project/schemas/`"
 )
 def settings(context: Context) -> Iterator[Finding]:
     """检查什么：data/check.yml、data/terms.yml、data/relations.yml 是否符合各自的 JSON Schema
-    （随程序提供，见 scripts/shenbao/schemas/），select、ignore 中的规则名是否存在。
+    （随程序提供，见 scripts/shenbao/project/schemas/），select、ignore 中的规则名是否存在。
 
     为什么：拼错的键或关系种类（at_mots）不会报错，只会让对应的检查悄悄失效。
 

@@ -14,13 +14,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from shenbao.project import exhibits
-from shenbao.project import markers
-from shenbao.site import sandbox
-from shenbao.project.plugin_options import PLUGIN_NAME
-from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
-from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 from shenbao.errors import LocatedError, hinted
+from shenbao.project import exhibits, markers
+from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
+from shenbao.project.plugin_options import PLUGIN_NAME
+from shenbao.site import sandbox
+from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page

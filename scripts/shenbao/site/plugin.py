@@ -21,23 +21,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao.site import changes_page
-from shenbao.site import charts
+from shenbao.docx import export, layout
+from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
-from shenbao.docx import export
-from shenbao.docx import layout
-from shenbao.site import print_css
-from shenbao.site import checklist_page
-from shenbao.text import scanner
 from shenbao.project import sources
-from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
-from shenbao.site.macros import chart_uri
 from shenbao.project.markers import MISSING, PLACEHOLDER
+from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.docx.job import DocxInfo, DocxJob
+from shenbao.site import changes_page, charts, checklist_page, print_css
+from shenbao.site.macros import chart_uri
+from shenbao.text import scanner
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -148,7 +144,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             raise located(config, uri, line, *scanner.active_html_problem(found))
         if problem := scanner.front_matter_problem(page.file.content_string):
             line, said = problem
-            raise located(config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
+            raise located(
+                config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT
+            )
         if uri == checklist_page.REVIEW_PAGE:  # rendered last, when every other page is known
             titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
             kind = "终稿" if self.mode is Mode.FINAL else "草稿"
@@ -181,9 +179,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             "unknown": sum(1 for item in items if item.kind == PLACEHOLDER),
             "missing": sum(1 for item in items if item.kind == MISSING),
         }
-        info = DocxInfo(
-            config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label
-        )
+        info = DocxInfo(config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label)
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         self._start_export(document, output, info, preview)

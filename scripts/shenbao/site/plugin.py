@@ -28,6 +28,7 @@ from shenbao.docx import export
 from shenbao.docx import layout
 from shenbao.site import print_css
 from shenbao.site import checklist_page
+from shenbao.site import readiness
 from shenbao.text import scanner
 from shenbao.project import sources
 from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
@@ -122,6 +123,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         if self.config.since:
             files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
         self._add_charts(files, config)
+        self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
         others = [f for f in files if f.src_uri not in pages]
@@ -137,6 +139,17 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 raise PluginError(str(error)) from None
             files.append(File.generated(config, chart_uri(name), abs_src_path=str(svg)))
             self.document.resources[chart_uri(name)] = str(png)
+
+    def _add_workbook(self, files: Files, config) -> None:
+        """The 填报表 of what is still open, for the review page to offer (``shenbao sheet export``)."""
+        from shenbao.project.sheets import workbook
+
+        config.extra.pop("workbook_file", None)
+        if not workbook.chosen_figures(self.project):
+            return
+        uri = f"{DOWNLOADS}/{workbook.DEFAULT_NAME}"
+        files.append(File.generated(config, uri, content=workbook.project_workbook(self.project)))
+        config.extra["workbook_file"] = uri
 
     @event_priority(-100)  # after mkdocs-macros has rendered the figures
     def on_page_markdown(self, markdown, page, config, files):
@@ -155,7 +168,16 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             downloads = [(f"Word 文件（{kind}）", config.extra["docx_file"])]
             if "preview_file" in config.extra:
                 downloads.append(("PDF 预览", config.extra["preview_file"]))
-            markdown = checklist_page.review_markdown(self.document.open_items(), titles, downloads)
+            if "workbook_file" in config.extra:
+                downloads.append(("填报表（待填数据，Excel 工作簿）", config.extra["workbook_file"]))
+            markdown = checklist_page.review_markdown(
+                self.document.open_items(),
+                titles,
+                downloads,
+                readiness.check_status(self.project.root),
+                Path(config.docs_dir).name,
+                [figure for figure in self.project.figures.values() if figure.source],
+            )
         if uri == changes_page.CHANGES_PAGE:
             try:
                 markdown = changes_page.changes_markdown(

@@ -90,6 +90,8 @@ def _in_unit(number: Decimal, magnitude: str, unit: str, wanted: str) -> Decimal
         return None  # 1271户 for a figure in 人
     if unit and magnitude != wanted_magnitude:
         return None  # 3万人 for a figure in 人: the writer should say which they meant
+    if not magnitude:
+        return number  # a bare number is in the figure's unit: 100 for 万元 is 100万元
     return number * _factor(magnitude) / _factor(wanted_magnitude)  # 约3万 for 人 is 30000
 
 

@@ -112,6 +112,7 @@ def _validate(sheet: Worksheet, figures: list[Figure]) -> None:
     }
     for kind, validation in kinds.items():
         validation.allow_blank = True
+        validation.showErrorMessage = validation.showInputMessage = True  # openpyxl leaves both off
         validation.errorStyle = "warning"
         validation.errorTitle, validation.error = "不是数字", words[kind]
         validation.promptTitle, validation.prompt = "填写数值", words[kind]
@@ -122,6 +123,7 @@ def _validate(sheet: Worksheet, figures: list[Figure]) -> None:
         kind = "percent" if figure.unit == c.PERCENT else "count" if c.is_count(figure.unit) else "number"
         kinds[kind].add(f"{value_column}{row}")
     approx = DataValidation(type="list", formula1='"' + ",".join(c.APPROX_WORDS) + '"', allow_blank=True)
+    approx.showErrorMessage = True
     approx.errorTitle, approx.error = "概数词", "只能是 " + "、".join(c.APPROX_WORDS) + "，或留空"
     if figures:
         approx.add(f"{c.letter(c.APPROX)}2:{c.letter(c.APPROX)}{len(figures) + 1}")

@@ -22,9 +22,11 @@ _MARKUP = re.compile(r"^\s*(?:#+\s*|[-*+]\s+|\d+[.)]\s+|>\s*)|\{[^{}]*\}\s*$|[*_
 class Use:
     page: str  # the page's title
     sentence: str
+    section: str = ""  # the heading below the title the sentence stands under
 
     def __str__(self) -> str:
-        return f"{self.page}：{self.sentence}"
+        section = f" › {self.section}" if self.section else ""
+        return f"{self.page}{section}：{self.sentence}"
 
 
 def figure_uses(docs_dir: Path, page_paths: list[str], figures: FigureBook) -> dict[str, list[Use]]:
@@ -45,16 +47,20 @@ def page_uses(text: str, uri: str, figures: FigureBook) -> list[tuple[str, Use]]
     """(figure name, use) for each call on one page."""
     _meta, skipped = scanner.front_matter(text)
     lines = text.split("\n")
-    title = uri
+    title, section = uri, ""
     found = []
     for index, line in scanner.text_lines(lines):
         if index < skipped:
             continue
         if title == uri and line.startswith("# "):
             title = _readable(line, figures)
+            continue
+        if re.match(r"#{2,6} ", line):
+            section = _readable(line, figures)
+            continue
         for match in _FIG_CALL.finditer(line):
-            found.append((match["name"], _sentence(line, match.start(), match.end())))
-    return [(name, Use(title, _readable(sentence, figures))) for name, sentence in found]
+            found.append((match["name"], section, _sentence(line, match.start(), match.end())))
+    return [(name, Use(title, _readable(sentence, figures), section)) for name, section, sentence in found]
 
 
 def _sentence(line: str, start: int, end: int) -> str:

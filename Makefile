@@ -24,8 +24,8 @@ help: ## list the commands
 build: $(READY) chart-font ## build the site (site/) and the draft DOCX (dist/)
 	$(SHENBAO) build
 
-final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing
-	$(SHENBAO) final
+final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing or check has errors (ALLOW_CHECK_ERRORS=1)
+	$(SHENBAO) final $(if $(ALLOW_CHECK_ERRORS),--allow-check-errors)
 
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
 	$(SHENBAO) preview

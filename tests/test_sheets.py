@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
 import re
 import subprocess
 
@@ -12,7 +13,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from conftest import make_project, run_cli
+from conftest import ROOT, make_project, run_cli
 from shenbao.project.figures import Figure, load_figures
 from shenbao.project.sheets import cells
 
@@ -265,3 +266,28 @@ def test_formula_cell_and_libreoffice_csv(exported, tmp_path):
         for key, label in labels.items()
         if key == name
     )
+
+
+def test_make_sheet_export_and_import(tmp_path):
+    project = make_project(tmp_path, "sheets")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    config = f"CONFIG={project / 'mkdocs.yml'}"
+    out = project / "out.xlsx"
+
+    def make(*args):
+        return subprocess.run(
+            ["make", "--no-print-directory", "-C", str(ROOT), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+
+    exported = make("sheet-export", config, f"OUT={out}", "GROUP=health")
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    fill(out, {"health.doctors": "1,271"})
+    assert "用法" in make("sheet-import", config).stdout
+    imported = make("sheet-import", config, f"FILE={out}")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "已填入 1 项" in imported.stdout
+    assert load_figures(project / "data" / "figures.yml")["health.doctors"].value == 1271

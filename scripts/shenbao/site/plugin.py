@@ -28,6 +28,7 @@ from shenbao.docx import export
 from shenbao.docx import layout
 from shenbao.site import print_css
 from shenbao.site import checklist_page
+from shenbao.site import layout_preview
 from shenbao.site import readiness
 from shenbao.text import scanner
 from shenbao.project import sources
@@ -64,6 +65,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._export: Future | None = None
         self._generation = 0  # under serve, a newer build supersedes an export still running
         self._lock = threading.Lock()
+        self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
 
     # --- the process ----------------------------------------------------------------
 
@@ -72,6 +74,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shenbao-docx")
 
     def on_shutdown(self):
+        if self._previewer is not None:
+            self._previewer.close()
         self._cancel_export()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -105,6 +109,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
         if config.nav is not None and checklist_page.REVIEW_PAGE not in nav_paths(config.nav):
             config.nav.append({checklist_page.REVIEW_TITLE: checklist_page.REVIEW_PAGE})
+        if self.serving:
+            self._serve_layout_preview(config)
         if self.config.since and config.nav is not None:
             config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
         # in extra, not in each page's metadata: see macros.on_post_page_macros
@@ -122,6 +128,10 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
         if self.config.since:
             files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
+        if self._previewer is not None:  # the last rendered pages, until a newer render replaces them
+            files.append(File.generated(config, layout_preview.PAGE, content=layout_preview.STUB))
+            for uri, path in self._previewer.site_files().items():
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
         self._add_charts(files, config)
         self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
@@ -178,6 +188,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 Path(config.docs_dir).name,
                 [figure for figure in self.project.figures.values() if figure.source],
             )
+        if uri == layout_preview.PAGE:
+            markdown = layout_preview.page_markdown()
         if uri == changes_page.CHANGES_PAGE:
             try:
                 markdown = changes_page.changes_markdown(
@@ -209,6 +221,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         self._start_export(document, output, info, preview)
+        if self._previewer is not None:
+            self._export.add_done_callback(self._preview_when_exported(output, Path(config.site_dir)))
         return env
 
     def on_post_build(self, config):
@@ -238,6 +252,29 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
         job = DocxJob(self.mode, self.layout, Path(self.project.docs_dir), info, preview)
         self._export = self._executor.submit(export.export, document, output, job, current)
+
+    def _serve_layout_preview(self, config) -> None:
+        if self._previewer is None:
+            self._previewer = layout_preview.Previewer(self.project.root / ".cache" / "layout-preview")
+        if config.nav is not None and layout_preview.PAGE not in nav_paths(config.nav):
+            config.nav.append({layout_preview.TITLE: layout_preview.PAGE})
+        if layout_preview.SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(layout_preview.SCRIPT)
+
+    def _preview_when_exported(self, output: Path, site: Path):
+        """Render the DOCX this build exported, unless a newer build superseded it or it failed."""
+        generation = self._generation
+        docs = Path(self.project.docs_dir)
+        pages = [p for p in self.document.pages if (docs / p.src_uri).exists()]
+        edited = max(pages, key=lambda p: (docs / p.src_uri).stat().st_mtime, default=None)
+
+        def done(job: Future) -> None:
+            if job.cancelled() or job.exception() is not None or generation != self._generation:
+                return
+            if output.exists():
+                self._previewer.request(output, site, edited.title if edited else "")
+
+        return done
 
     def _cancel_export(self) -> None:
         with self._lock:

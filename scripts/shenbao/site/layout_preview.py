@@ -24,21 +24,13 @@ from shenbao.docx import render
 PAGE = "layout-preview.md"
 TITLE = "版面预览"
 FOLDER = "layout-preview"  # in the site: page-N.png and status.json
-SCRIPT = "assets/layout-preview.js"
+SCRIPT = "assets/layout-preview.js"  # in theme/: polls status.json, so the page stays plain Markdown
 DELAY = 0.8  # seconds of quiet after a save before rendering
 STUB = "---\ndocx: false\n---\n"
 
 
 def page_markdown() -> str:
-    return (
-        f"# {TITLE} {{.unnumbered}}\n\n"
-        "这里显示当前 DOCX 的 A4 页面，保存页面后在后台重新渲染，完成后自动更新。\n"
-    )
-
-
-def script() -> str:
-    """Polls status.json; written as a file of the site, not into the page, which stays plain Markdown."""
-    return (Path(__file__).parent / "theme" / "layout-preview.js").read_text(encoding="utf-8")
+    return f"# {TITLE} {{.unnumbered}}\n\n这里显示当前 DOCX 的 A4 页面，保存页面后在后台重新渲染，完成后自动更新。\n"
 
 
 class Previewer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shenbao.project.figures import BUILD_FIGURES, Figure
 from shenbao.project.project import Project
-from shenbao.project.sheets import export, places
+from shenbao.project.sheets import places, writing
 
 DEFAULT_NAME = "填报表.xlsx"
 
@@ -23,4 +23,4 @@ def chosen_figures(project: Project, include_known: bool = False, group: str = "
 def project_workbook(project: Project, include_known: bool = False, group: str = "", per_group: bool = False) -> bytes:
     figures = chosen_figures(project, include_known, group)
     uses = places.figure_uses(project.docs_dir, project.page_paths(), project.figures)
-    return export.workbook_bytes(figures, uses, per_group)
+    return writing.workbook_bytes(figures, uses, per_group)

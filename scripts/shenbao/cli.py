@@ -339,6 +339,7 @@ def sheet_command(args: argparse.Namespace) -> int:
     from shenbao.errors import ShenbaoError
     from shenbao.project.project import Project, ProjectError
     from shenbao.project.sheets import importing, workbook
+    from shenbao.text import textfile
 
     config = Path(args.config_file).resolve()
     try:
@@ -350,9 +351,7 @@ def sheet_command(args: argparse.Namespace) -> int:
             )
             count = len(workbook.chosen_figures(project, args.all, args.group))
             out.parent.mkdir(parents=True, exist_ok=True)
-            scratch = out.with_name(f".{out.name}.tmp")  # an earlier workbook stays whole until this one is
-            scratch.write_bytes(data)
-            os.replace(scratch, out)
+            textfile.write_atomically(out, data)  # an earlier workbook stays whole until this one is
             print(f"填报表：{shown_path(out, project.root)}（{count} 项）")
             return 0
         outcome = importing.import_workbook(

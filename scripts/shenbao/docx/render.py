@@ -89,7 +89,7 @@ def libreoffice_copy(docx_path: Path, directory: Path) -> Path:
 def pdf_command(source: Path, out_dir: Path, profile: Path) -> list[str]:
     """The LibreOffice call that renders ``source`` (a ``libreoffice_copy``) to PDF in ``out_dir``.
 
-    Raises ``RenderError`` saying what to install when LibreOffice is missing.
+    Raises ``LibreOfficeError`` saying what to install when LibreOffice is missing.
     """
     return [
         _require("soffice"),

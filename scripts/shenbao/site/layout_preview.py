@@ -103,7 +103,7 @@ class Previewer:
         try:
             try:
                 pdf = self._pdf(docx, work, generation)
-            except render.RenderError as error:
+            except render.LibreOfficeError as error:
                 self._publish(site, {"state": "unavailable", "message": str(error)}, [], generation)
                 return
             if pdf is None:
@@ -134,7 +134,7 @@ class Previewer:
         if not self._current(generation):
             return None
         if process.returncode != 0 or not pdf.exists():
-            raise render.RenderError(f"LibreOffice 未能转换 {docx.name}：{err.decode(errors='replace').strip()}")
+            raise render.LibreOfficeError(f"LibreOffice 未能转换 {docx.name}：{err.decode(errors='replace').strip()}")
         return pdf
 
     def _publish(self, site: Path, status: dict, pages: list[Path], generation: int) -> None:

@@ -8,17 +8,16 @@ replaced by a different one unless the writer says ``--force``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from shenbao.errors import ShenbaoError, hinted
-from shenbao.project.figures import Figure, FigureBook, FigureDataError, parse_figures
+from shenbao.project.datafile import DataFileError
+from shenbao.project.figures import Figure, FigureBook, parse_figures
 from shenbao.project.sheets import cells, yaml_edit
 from shenbao.project.sheets import columns as c
-from shenbao.text.textfile import read_text
+from shenbao.text.textfile import read_text, write_atomically
 
 
 class SheetError(ShenbaoError):
@@ -166,20 +165,8 @@ def import_workbook(workbook: Path, figures_file: Path, shown_name: str, force: 
     new_text = yaml_edit.apply(text, outcome.edits)
     try:
         parse_figures(new_text, shown_name)  # the file as written must load as the build loads it
-    except FigureDataError as error:
+    except DataFileError as error:
         raise SheetError(f"导入后的数据文件无效：{error}", "没有写入；请把这个工作簿和数据文件一起报告") from None
-    _write_atomically(figures_file, new_text)
+    write_atomically(figures_file, new_text)  # never a half-written figures file
     outcome.written = True
     return outcome
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Never a half-written figures file: write beside it, then rename over it."""
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise

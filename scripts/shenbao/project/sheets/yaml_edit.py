@@ -15,6 +15,7 @@ import re
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
+from shenbao.errors import ShenbaoError
 from shenbao.project.figures import Number, format_number
 
 Edits = dict[tuple[str, str], dict[str, Number | str | None]]  # (group, key) → field → new value; None removes it
@@ -22,8 +23,8 @@ _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^:#,\[\]{}]*(?<!\s)$")
 _NOT_TEXT = re.compile(r"^(?:null|Null|NULL|~|true|false|yes|no|on|off|[-+]?[\d.][\d._:eE+-]*)$", re.I)
 
 
-class EditError(ValueError):
-    pass
+class EditError(ShenbaoError):
+    """The data file is not shaped as figures are: the import cannot place a value."""
 
 
 def scalar(value: Number | str) -> str:

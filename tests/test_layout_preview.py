@@ -117,3 +117,35 @@ def test_without_libreoffice_it_says_what_to_install(tmp_path, monkeypatch):
     finally:
         previewer.close()
     assert "找不到 LibreOffice" in status["message"] and "apt-get install libreoffice-writer-nogui" in status["message"]
+
+
+def small_docx(path, text: str):
+    document = docx.Document()
+    for _ in range(3):
+        document.add_paragraph(text * 40)
+    document.save(path)
+    return path
+
+
+@pytest.mark.render
+def test_a_newer_request_replaces_an_older_one(tmp_path):
+    """Two saves in a row render once; a save while LibreOffice runs stops that render."""
+    site = tmp_path / "site"
+    status_file = site / layout_preview.FOLDER / "status.json"
+    previewer = layout_preview.Previewer(tmp_path / "cache")
+    try:
+        previewer.request(small_docx(tmp_path / "a.docx", "甲"), site)
+        previewer.request(small_docx(tmp_path / "b.docx", "乙"), site)  # within the debounce delay
+        done = wait_for(lambda: (s := json.loads(status_file.read_text("utf-8")))["state"] == "done" and s, 120, "a")
+        assert done["version"].startswith("2-")  # the first request never rendered
+
+        previewer.request(small_docx(tmp_path / "c.docx", "丙"), site)
+        time.sleep(layout_preview.DELAY + 0.5)  # LibreOffice has started on c
+        previewer.request(small_docx(tmp_path / "d.docx", "丁"), site)
+        done = wait_for(
+            lambda: (s := json.loads(status_file.read_text("utf-8")))["version"].startswith("4-") and s, 120, "d"
+        )
+        assert done["state"] == "done" and not (tmp_path / "cache" / "next-3").exists()
+        assert sorted(p.name for p in (site / layout_preview.FOLDER).glob("page-*.png")) == ["page-1.png"]
+    finally:
+        previewer.close()

@@ -92,7 +92,9 @@ def build(
     from mkdocs.config import load_config
 
     from shenbao.project.plugin_options import PLUGIN_NAME
+    from shenbao.site import readiness
 
+    readiness.use_checks(_run_checks)  # check sits above the site: it is handed down, not imported
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
     root = config_path.parent
@@ -151,9 +153,6 @@ def _run_checks(root: Path):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from shenbao.site import readiness
-
-    readiness.use_checks(_run_checks)  # check sits above the site: it is handed down, not imported
     parser = argparse.ArgumentParser(prog="shenbao", description="申报材料：构建网站和 DOCX，检查正文和数据")
     parser.add_argument("-f", "--config-file", default="mkdocs.yml")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示 MkDocs 的详细日志")
@@ -272,6 +271,9 @@ def _serve(config_file: str, dev_addr: str) -> int:
     """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
     from mkdocs.commands.serve import serve
 
+    from shenbao.site import readiness
+
+    readiness.use_checks(_run_checks)  # the checklist shows check's status after every rebuild
     config_path = Path(config_file).resolve()
     _quiet_logging(False, config_path)  # errors in Chinese, as build says them
     logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", each rebuild
@@ -322,9 +324,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _check_refuses(root: Path) -> bool:
     """``final`` refuses what ``check`` calls an error, listing each as the open values are listed."""
-    from shenbao.site import readiness
-
-    status = readiness.check_status(root)
+    status = _run_checks(root)
     if not status.errors:
         return False
     print(f"错误：shenbao check 报告 {len(status.errors)} 个错误，不能生成终稿：", file=sys.stderr)

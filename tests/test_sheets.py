@@ -291,3 +291,12 @@ def test_make_sheet_export_and_import(tmp_path):
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "已填入 1 项" in imported.stdout
     assert load_figures(project / "data" / "figures.yml")["health.doctors"].value == 1271
+
+
+def test_a_missing_or_foreign_file_is_one_chinese_line(tmp_path):
+    project = make_project(tmp_path, "sheets")
+    missing = run_cli(project, "sheet", "import", "nowhere.xlsx")
+    assert missing.returncode == 1 and "找不到这个工作簿" in missing.stderr and "Traceback" not in missing.output
+    (project / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 not a workbook")
+    foreign = run_cli(project, "sheet", "import", "old.xls")
+    assert foreign.returncode == 1 and "另存为 .xlsx" in foreign.stderr and "Traceback" not in foreign.output

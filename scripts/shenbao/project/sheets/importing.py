@@ -73,10 +73,13 @@ def shown(figure: Figure, value, approx: str) -> str:
 def read_rows(path: Path) -> list[tuple[str, dict[str, object], dict[str, str], dict[str, str]]]:
     """(sheet, values by header, number formats by header, cell names by header) of every filled row."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    if not path.is_file():
+        raise SheetError(f"{path}: 找不到这个工作簿", "检查路径；文件名含空格时加引号")
     try:
         book = load_workbook(path, data_only=True)  # a formula cell gives the value it last showed
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as error:
         raise SheetError(
             f"{path.name}: 不能读取这个工作簿（{error}）", "另存为 .xlsx（Excel 工作簿）格式后再导入"
         ) from None

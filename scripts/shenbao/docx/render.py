@@ -86,24 +86,32 @@ def libreoffice_copy(docx_path: Path, directory: Path) -> Path:
     return copy
 
 
+def pdf_command(source: Path, out_dir: Path, profile: Path) -> list[str]:
+    """The LibreOffice call that renders ``source`` (a ``libreoffice_copy``) to PDF in ``out_dir``.
+
+    Raises ``LibreOfficeError`` saying what to install when LibreOffice is missing.
+    """
+    return [
+        _require("soffice"),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        str(source),
+    ]
+
+
 def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
     """Convert with a private LibreOffice profile, so a running instance does not interfere."""
-    soffice = _require("soffice")
+    _require("soffice")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile, tempfile.TemporaryDirectory() as scratch:
         source = libreoffice_copy(docx_path, Path(scratch))
         result = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(source),
-            ],
+            pdf_command(source, out_dir, Path(profile)),
             capture_output=True,
             text=True,
             env=font_environment(),

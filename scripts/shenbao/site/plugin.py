@@ -31,7 +31,7 @@ from shenbao.project.markers import MISSING, PLACEHOLDER
 from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.site import changes_page, charts, checklist_page, print_css
+from shenbao.site import changes_page, charts, checklist_page, layout_preview, print_css, readiness
 from shenbao.site.macros import chart_uri
 from shenbao.text import scanner
 
@@ -59,6 +59,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._export: Future | None = None
         self._generation = 0  # under serve, a newer build supersedes an export still running
         self._lock = threading.Lock()
+        self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
 
     # --- the process ----------------------------------------------------------------
 
@@ -67,6 +68,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shenbao-docx")
 
     def on_shutdown(self):
+        if self._previewer is not None:
+            self._previewer.close()
         self._cancel_export()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -100,6 +103,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
         if config.nav is not None and checklist_page.REVIEW_PAGE not in nav_paths(config.nav):
             config.nav.append({checklist_page.REVIEW_TITLE: checklist_page.REVIEW_PAGE})
+        if self.serving:
+            self._serve_layout_preview(config)
         if self.config.since and config.nav is not None:
             config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
         # in extra, not in each page's metadata: see macros.on_post_page_macros
@@ -117,7 +122,12 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
         if self.config.since:
             files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
+        if self._previewer is not None:  # the last rendered pages, until a newer render replaces them
+            files.append(File.generated(config, layout_preview.PAGE, content=layout_preview.STUB))
+            for uri, path in self._previewer.site_files().items():
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
         self._add_charts(files, config)
+        self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
         others = [f for f in files if f.src_uri not in pages]
@@ -133,6 +143,17 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 raise PluginError(str(error)) from None
             files.append(File.generated(config, chart_uri(name), abs_src_path=str(svg)))
             self.document.resources[chart_uri(name)] = str(png)
+
+    def _add_workbook(self, files: Files, config) -> None:
+        """The 填报表 of what is still open, for the review page to offer (``shenbao sheet export``)."""
+        from shenbao.project.sheets import workbook
+
+        config.extra.pop("workbook_file", None)
+        if not workbook.chosen_figures(self.project):
+            return
+        uri = f"{DOWNLOADS}/{workbook.DEFAULT_NAME}"
+        files.append(File.generated(config, uri, content=workbook.project_workbook(self.project)))
+        config.extra["workbook_file"] = uri
 
     @event_priority(-100)  # after mkdocs-macros has rendered the figures
     def on_page_markdown(self, markdown, page, config, files):
@@ -153,7 +174,18 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             downloads = [(f"Word 文件（{kind}）", config.extra["docx_file"])]
             if "preview_file" in config.extra:
                 downloads.append(("PDF 预览", config.extra["preview_file"]))
-            markdown = checklist_page.review_markdown(self.document.open_items(), titles, downloads)
+            if "workbook_file" in config.extra:
+                downloads.append(("填报表（待填数据，Excel 工作簿）", config.extra["workbook_file"]))
+            markdown = checklist_page.review_markdown(
+                self.document.open_items(),
+                titles,
+                downloads,
+                readiness.check_status(self.project.root),
+                Path(config.docs_dir).name,
+                [figure for figure in self.project.figures.values() if figure.source],
+            )
+        if uri == layout_preview.PAGE:
+            markdown = layout_preview.page_markdown()
         if uri == changes_page.CHANGES_PAGE:
             try:
                 markdown = changes_page.changes_markdown(
@@ -183,6 +215,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         self._start_export(document, output, info, preview)
+        if self._previewer is not None:
+            self._export.add_done_callback(self._preview_when_exported(output, Path(config.site_dir)))
         return env
 
     def on_post_build(self, config):
@@ -212,6 +246,29 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
         job = DocxJob(self.mode, self.layout, Path(self.project.docs_dir), info, preview)
         self._export = self._executor.submit(export.export, document, output, job, current)
+
+    def _serve_layout_preview(self, config) -> None:
+        if self._previewer is None:
+            self._previewer = layout_preview.Previewer(self.project.root / ".cache" / "layout-preview")
+        if config.nav is not None and layout_preview.PAGE not in nav_paths(config.nav):
+            config.nav.append({layout_preview.TITLE: layout_preview.PAGE})
+        if layout_preview.SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(layout_preview.SCRIPT)
+
+    def _preview_when_exported(self, output: Path, site: Path):
+        """Render the DOCX this build exported, unless a newer build superseded it or it failed."""
+        generation = self._generation
+        docs = Path(self.project.docs_dir)
+        pages = [p for p in self.document.pages if (docs / p.src_uri).exists()]
+        edited = max(pages, key=lambda p: (docs / p.src_uri).stat().st_mtime, default=None)
+
+        def done(job: Future) -> None:
+            if job.cancelled() or job.exception() is not None or generation != self._generation:
+                return
+            if output.exists():
+                self._previewer.request(output, site, edited.title if edited else "")
+
+        return done
 
     def _cancel_export(self) -> None:
         with self._lock:

@@ -249,10 +249,14 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     body = tracked_changes.W + "body"
     marker = tracked_changes.Marker()
     pages = tracked_changes.note_pages(new_root.find(body), new_names)
-    tracked_changes.redline_body(
-        old_root.find(body), new_root.find(body), old_names, new_names, attribution, marker=marker
-    )
     old_notes, new_notes = _notes(old_docx), _notes(new_docx)
+    footnotes = "word/footnotes.xml"
+    copier = None
+    if footnotes in old_notes and footnotes in new_notes:
+        copier = tracked_changes.NoteCopier(old_notes[footnotes], new_notes[footnotes], marker)
+    tracked_changes.redline_body(
+        old_root.find(body), new_root.find(body), old_names, new_names, attribution, marker=marker, notes=copier
+    )
 
     def document(root: etree._Element) -> None:
         root[:] = list(new_root)
@@ -260,9 +264,11 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions}
     for part, new_part in new_notes.items():
         if part in old_notes:
+            tracked_changes.redline_notes(
+                old_notes[part], new_part, attribution, marker, pages, copier if part == footnotes else None
+            )
 
-            def notes(root: etree._Element, old=old_notes[part], new=new_part) -> None:
-                tracked_changes.redline_notes(old, new, attribution, marker, pages)
+            def notes(root: etree._Element, new=new_part) -> None:
                 root[:] = list(new)
 
             edits[part] = notes

@@ -304,14 +304,51 @@ def plan_whole(text: str, kind: str) -> Plan:
 # --- blocks: paragraphs and tables ---------------------------------------------------
 
 
-def strip_foreign(element: etree._Element) -> etree._Element:
+class NoteCopier:
+    """Carries the notes of a deleted FROM block into TO's notes part, deleted with it.
+
+    Rejecting the deletion then brings the note back with its reference, so
+    "reject all" gives FROM's notes too.
+    """
+
+    def __init__(self, old: etree._Element, new: etree._Element, marker: Marker):
+        self.old = {n.get(W + "id"): n for n in _notes(old)}
+        self.new, self.marker = new, marker
+        self.copied: set[str] = set()  # ids in TO's part of the copies
+        self.sources: set[str] = set()  # ids in FROM's part of the notes copied
+
+    def carry(self, reference: etree._Element, who: Who) -> bool:
+        note = self.old.get(reference.get(W + "id"))
+        if note is None:
+            return False
+        taken = [int(n.get(W + "id")) for n in self.new if (n.get(W + "id") or "").lstrip("-").isdigit()]
+        copied = copy.deepcopy(note)
+        new_id = str(max(taken, default=0) + 1)
+        copied.set(W + "id", new_id)
+        for paragraph in copied.iter(W + "p"):
+            rewrite_paragraph(paragraph, plan_whole(text_of(paragraph), DEL), who, self.marker)
+            _paragraph_mark(paragraph, self.marker.make(DEL, who))
+        self.new.append(copied)
+        reference.set(W + "id", new_id)
+        self.copied.add(new_id)
+        self.sources.add(note.get(W + "id"))
+        return True
+
+
+def strip_foreign(element: etree._Element, notes: NoteCopier | None = None, who: Who = ("", "")) -> etree._Element:
     """A copy of a FROM block fit to stand in TO's file.
 
-    Its bookmarks would repeat TO's names, and its footnotes, images and
-    external links point into FROM's own package.
+    Its bookmarks would repeat TO's names, and its images and external links
+    point into FROM's own package; its footnotes come along when ``notes`` can carry them.
     """
     element = copy.deepcopy(element)
+    if notes is not None:
+        for reference in list(element.iter(W + "footnoteReference")):
+            if not notes.carry(reference, who):
+                reference.getparent().remove(reference)
     for tag in ("bookmarkStart", "bookmarkEnd", "footnoteReference", "drawing", "commentRangeStart", "commentRangeEnd"):
+        if tag == "footnoteReference" and notes is not None:
+            continue
         for found in list(element.iter(W + tag)):
             found.getparent().remove(found)
     for link in list(element.iter(W + "hyperlink")):
@@ -326,9 +363,10 @@ def strip_foreign(element: etree._Element) -> etree._Element:
 class Writer:
     """Puts the redline body together block by block."""
 
-    def __init__(self, attribution: Attribution, marker: Marker | None = None):
+    def __init__(self, attribution: Attribution, marker: Marker | None = None, notes: NoteCopier | None = None):
         self.attribution = attribution
         self.marker = marker or Marker()
+        self.notes = notes
         self.out: list[etree._Element] = []
         self.moves = 0
 
@@ -342,9 +380,9 @@ class Writer:
             if not from_side:
                 self.out.extend([*block.extras, block.element])
             return
-        element = strip_foreign(block.element) if from_side else block.element
         page = page_only(block.page) if from_side else block.page
         who = self.who(page, block.text if from_side else "", "" if from_side else block.text)
+        element = strip_foreign(block.element, self.notes, who) if from_side else block.element
         if not from_side:
             self.out.extend(block.extras)
         if block.fixed:
@@ -507,13 +545,14 @@ def redline_body(
     new_names: list[str],
     attribution: Attribution,
     marker: Marker | None = None,
+    notes: NoteCopier | None = None,
 ) -> None:
     """Rewrite ``new_body`` in place so that it shows every change from ``old_body``."""
     old_sections, _ = read_sections(old_body, old_names)
     new_sections, trailing = read_sections(new_body, new_names)
     old_by_key = {s.key: s for s in old_sections}
     new_by_key = {s.key: s for s in new_sections}
-    writer = Writer(attribution, marker)
+    writer = Writer(attribution, marker, notes)
     moves: dict[str, str] = {}
 
     def move_name(key: str) -> str:
@@ -604,6 +643,7 @@ def redline_notes(
     attribution: Attribution,
     marker: Marker,
     pages: dict[str, str] | None = None,
+    copied: NoteCopier | None = None,
 ) -> None:
     """Track the edits of notes that stand in both revisions, in ``new_root`` (footnotes.xml or endnotes.xml).
 
@@ -613,6 +653,9 @@ def redline_notes(
     pages = pages or {}
     writer = Writer(attribution, marker)
     old_notes, new_notes = _notes(old_root), _notes(new_root)
+    if copied is not None:  # notes carried with a deleted block are tracked already
+        old_notes = [n for n in old_notes if n.get(W + "id") not in copied.sources]
+        new_notes = [n for n in new_notes if n.get(W + "id") not in copied.copied]
     matcher = difflib.SequenceMatcher(None, [text_of(n) for n in old_notes], [text_of(n) for n in new_notes])
     pairs: list[tuple[etree._Element | None, etree._Element]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -108,7 +108,7 @@ def test_toc_entries_link_to_the_bookmark_pandoc_writes(identifier, tmp_path):
     names = [b.get(W + "name") for b in docx_part(out, "word/document.xml").iter(W + "bookmarkStart")]
     assert raw_blocks.bookmark_name(identifier) in names
     toc = etree.fromstring(
-        f'<w:body xmlns:w="{package.W_NS}">{raw_blocks.toc([Heading(1, "一、", identifier, identifier)])}</w:body>'
+        f'<w:body xmlns:w="{package.W_NS}">{raw_blocks.toc([Heading(1, "一、", identifier, identifier)], None, layout.DEFAULT)}</w:body>'
     )
     assert [link.get(W + "anchor") for link in toc.iter(W + "hyperlink")] == [raw_blocks.bookmark_name(identifier)]
 

@@ -150,12 +150,16 @@ def take_tables(section: Section, ctx: Context) -> None:
         if caption and caption["kind"] == "表" and following == "Table":
             blocks[index + 1]["title"] = caption["title"]
             blocks[index + 1]["number"] = caption["number"]
+            blocks[index + 1]["caption_block"] = block  # back in the page if the table stays Markdown
             continue
         if caption and caption["kind"] == "图" and previous is not None and previous.get("image"):
             previous["c"][0]["c"][1] = [{"t": "Str", "c": caption["title"]}]
             continue
         if kind == "Table":
-            out.append(table_block(block, ctx, section.title))
+            made = table_block(block, ctx, section.title)
+            if made["t"] == "Table" and "caption_block" in block:
+                out.append(block["caption_block"])  # a Markdown table has no caption of its own: 表N stays text
+            out.append(made)
         elif kind == "Figure":
             out.append(figure_block(block, ctx))
         elif kind in ("Para", "Plain") and passes._has_image(block):
@@ -334,6 +338,8 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
     for number, line in enumerate(markdown.split("\n"), start=1 + offset):
         if line.startswith("```"):
             fence = not fence
+        elif line.startswith("#"):
+            pass  # a title keeps its numbers: a year or a count in a heading is its wording, not data
         elif not fence and not re.match(r"^\|?\s*:?-{3,}", line):
             line = passes.figures_in_line(line, ctx.registry, ctx.report, ctx.units, ctx.allowed)
             line = passes.references_in_line(line, ctx.numbers)

@@ -284,9 +284,8 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         problems = "；".join(p.replace("|", "¦") for p in r.problems) or "无"
-        lines.append(
-            f"| {r.name} | {r.chars} | {r.lost} | {r.moved} | {r.review} | {r.check_errors} | {r.seconds:.0f} | {problems} |"
-        )
+        cells = [r.name, r.chars, r.lost, r.moved, r.review, r.check_errors, f"{r.seconds:.0f}", problems]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     total_in, total_lost = sum(r.chars for r in rows), sum(r.lost for r in rows)
     share = f"{100 * total_lost / total_in:.1f} %" if total_in else "0 %"
     lines.append(f"| 合计 {len(rows)} 个文件 | {total_in} | {total_lost}（{share}） | | | | | |")

@@ -103,6 +103,8 @@ def stringify(node) -> str:
         return content
     if kind in ("Space", "SoftBreak"):
         return " "
+    if kind == "RawInline" and _unescaped(content[1]) != content[1]:
+        return _unescaped(content[1])  # received {{ written so it prints: the reader sees {{
     if kind in ("LineBreak", "Note", "RawInline", "RawBlock", "Image"):
         return ""
     if kind == "Quoted":
@@ -162,6 +164,44 @@ def clean_inlines(inlines: list) -> list:
         else:
             out.append(node)
     return out
+
+
+def pair_quotes(inlines: list) -> tuple[list, bool]:
+    """Straight double quotes typed in WPS, paired sentence by sentence as “ and ”.
+
+    Left as they were (and the answer False) when a sentence holds an odd number of them: a guess
+    there could turn a quotation inside out, which is worse than a straight quote.
+    """
+    strs = [n for n in inlines if n.get("t") == "Str"]
+    text = "".join(n["c"] for n in strs)
+    if '"' not in text:
+        return inlines, True
+    if any(sentence.count('"') % 2 for sentence in re.split(r"(?<=[。！？；])", text)):
+        return inlines, False
+    opening = True
+    out = []
+    for node in inlines:
+        if node.get("t") == "Str" and '"' in node["c"]:
+            chars = []
+            for char in node["c"]:
+                if char == '"':
+                    chars.append("“" if opening else "”")
+                    opening = not opening
+                else:
+                    chars.append(char)
+            node = {"t": "Str", "c": "".join(chars)}
+        out.append(node)
+    return out, True
+
+
+def quotes_in_sections(sections: list[Section], report: Report) -> None:
+    """Pair the straight quotes of every paragraph; those that cannot be paired are reported."""
+    for section in sections:
+        for block in section.blocks:
+            if block["t"] in ("Para", "Plain"):
+                block["c"], certain = pair_quotes(block["c"])
+                if not certain:
+                    report.review.append(f"“{_short(stringify(block))}”中的直引号无法按句配对，未改为弯引号，请核对")
 
 
 def clean_block(block: dict) -> dict:
@@ -368,6 +408,7 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
         sections[-1].blocks.append(clean_block(block))
     _read_front(front, cover, sections, report)
     take_signoff(sections, cover, report)
+    quotes_in_sections(sections, report)
     account.body = sum(count(_unescaped(s.title)) * (not s.from_cover) + count(stringify(s.blocks)) for s in sections)
     account.body += count(_notes_text([b for s in sections for b in s.blocks]))
     return cover, sections

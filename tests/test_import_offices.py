@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT, run_cli
@@ -186,3 +187,51 @@ def test_straight_quotes_are_paired_by_sentence_or_left_and_reported(tmp_path):
     assert '他说"未完。' in text  # one quote in the sentence: not guessed
     assert any("直引号无法按句配对" in r for r in report.review)
     assert [s.title for s in sections] == ["情况"] and text.endswith("三级“标题”123")
+
+
+def test_a_zip_bomb_is_refused_naming_the_part(tmp_path):
+    import zipfile
+
+    source = handtyped_docx(tmp_path / "bomb.docx", DECISION)
+    bomb = tmp_path / "bomb2.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b" " * 3_000_000 + b"</w:body>")
+            out.writestr(item, data, zipfile.ZIP_DEFLATED)
+    project = tmp_path / "p"
+    result = subprocess.run(
+        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "word/document.xml 解压后有" in result.stderr and "Traceback" not in result.stderr
+    assert not list((project / "docs").glob("*.md"))[1:]  # only the cover new wrote, nothing imported
+
+
+def test_an_old_doc_is_converted_through_libreoffice(tmp_path):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed")
+    source = handtyped_docx(tmp_path / "决定.docx", DECISION)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        timeout=300,
+    )
+    cover, sections, report = outline_of_file(tmp_path / "决定.doc", tmp_path)
+    assert any("LibreOffice 转换" in line for line in report.review)
+    assert "30个单位" in page_text(sections[0]) and cover.title == DECISION[0]
+
+
+def outline_of_file(path: Path, tmp_path: Path):
+    report = passes.Report(source=path.name)
+    notes: list[str] = []
+    ast = read_docx(path, tmp_path / "media", notes)
+    report.review += notes
+    cover, sections = passes.outline(ast, report)
+    return cover, sections, report

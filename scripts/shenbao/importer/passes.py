@@ -239,6 +239,7 @@ _DATE_LINE = re.compile(r"^(?:(?:申报|报送|填报)?日期[:：]\s*)?(?P<valu
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*$")
 _ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
 CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:[-.－]\d+)?)[　\s]*(?P<title>.*)$")
+META_TEXT = ("subtitle", "author", "date", "abstract")
 SKIP_STYLES = {"Cover Note", "Attachment Note", "Attachment Note Item", "TOC Heading"}
 CAPTION_STYLES = {"Table Caption", "Image Caption", "Caption"}
 
@@ -354,13 +355,18 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
     items = unwrap(ast["blocks"])
     account = report.accounting
     account.source += sum(count(stringify(b)) for _, b in items) + count(_notes_text(ast["blocks"]))
-    cover = Cover(title=stringify(ast.get("meta", {}).get("title", {}).get("c", [])).strip())
+    meta = ast.get("meta", {})
+    cover = Cover(title=stringify(meta.get("title", {}).get("c", [])).strip())
+    # pandoc reads paragraphs in Word's Subtitle, Author, Date and Abstract styles into the metadata: text too
+    furniture = [_para(t) for key in META_TEXT if (t := stringify(meta.get(key, {}).get("c", [])).strip())]
+    account.source += count(cover.title) + sum(count(stringify(b)) for b in furniture)
+    account.cover += count(cover.title)
     styled = any(b["t"] == "Header" and "TOC-Heading" not in b["c"][1][1] for _, b in items)
     texts = [paragraph_text(b) if b["t"] in ("Para", "Plain") else "" for _, b in items]
     chosen = set() if styled else heading_numbers(texts, report)
     levels = heading_levels([texts[i] for i in chosen])
     sections: list[Section] = []
-    front: list[dict] = []
+    front: list[dict] = furniture
     in_toc = False
     pending_attachment = False
     for index, (style, block) in enumerate(items):

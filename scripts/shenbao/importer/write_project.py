@@ -358,7 +358,9 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
 def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[Output, Report]:
     """Read the file and work out every file to write, without writing any."""
     report = Report(source=docx.name)
-    ast = read_docx(docx, scratch)
+    notes: list[str] = []
+    ast = read_docx(docx, scratch, notes)
+    report.review += notes
     cover, sections = passes.outline(ast, report)
     if not sections:
         if not cover.title and not any(passes.stringify(b).strip() for b in ast["blocks"]):
@@ -411,7 +413,29 @@ def figures_text(project: Path, prefix: str, registry: Registry, cover, source: 
     return text
 
 
+MAX_PAGE = 4 * 1024 * 1024  # characters of one page: a long report has a few hundred thousand
+MAX_IMAGE = 32 * 1024 * 1024  # bytes of one picture
+
+
+def check_output(output: Output) -> None:
+    """Refuse, before writing anything, a page or picture no real Word file makes (a zip or image bomb)."""
+    for relative, text in output.files.items():
+        if len(text) > MAX_PAGE:
+            raise ImportProblem(
+                relative, f"导入的页面有 {len(text)} 字，超过上限 {MAX_PAGE} 字", "把文件拆成几份再导入"
+            )
+    for relative, source in output.media.items():
+        size = source.stat().st_size if source.is_file() else 0
+        if size > MAX_IMAGE:
+            raise ImportProblem(
+                relative,
+                f"图片有 {size // 1024 // 1024} MB，超过上限 {MAX_IMAGE // 1024 // 1024} MB",
+                "在 Word 中压缩图片后再导入",
+            )
+
+
 def write_output(project: Path, output: Output) -> None:
+    check_output(output)
     for relative, text in output.files.items():
         write_atomically(project / relative, text)
     for relative, source in output.media.items():

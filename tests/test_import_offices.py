@@ -235,3 +235,26 @@ def outline_of_file(path: Path, tmp_path: Path):
     report.review += notes
     cover, sections = passes.outline(ast, report)
     return cover, sections, report
+
+
+def test_a_reimport_keeps_what_the_writer_filled_in(tmp_path):
+    source = handtyped_docx(tmp_path / "决定.docx", DECISION[:4])  # no sign-off: applicant and date unknown
+    project = tmp_path / "p"
+    made = subprocess.run(
+        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    figures = project / "data" / "figures.yml"
+    text = figures.read_text(encoding="utf-8")
+    assert "applicant: {label: 申报单位, value: null}" in text
+    figures.write_text(
+        text.replace("applicant: {label: 申报单位, value: null}", "applicant: {label: 申报单位, value: 甲局}")
+    )
+    again = run_cli(project, "import", str(source), "--force")
+    assert again.returncode == 0, again.output
+    data = yaml.safe_load(figures.read_text(encoding="utf-8"))
+    assert data["application"]["applicant"]["value"] == "甲局"
+    assert data["application"]["title"]["value"] == DECISION[0]

@@ -384,7 +384,7 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     output.files["docs/index.md"] = COVER
     report.pages.insert(0, f"docs/index.md　封面：{cover.title or '（无标题）'}")
     output.media = ctx.media
-    output.files["data/figures.yml"] = figures_text(project, prefix, ctx.registry, cover, docx.name)
+    output.files["data/figures.yml"] = figures_text(project, prefix, ctx.registry, cover, docx.name, report)
     if ctx.tables:
         path = project / "data" / "exhibits.yml"
         exhibits = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -395,17 +395,41 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     return output, report
 
 
-def figures_text(project: Path, prefix: str, registry: Registry, cover, source: str) -> str:
+UNSET_TITLE = "申报材料"  # the title ``shenbao new`` writes until the writer gives one
+
+
+def merged_value(name: str, old, new, report: Report):
+    """A re-import keeps what the writer filled in; where the file says otherwise, the report says so."""
+    if old in (None, "", UNSET_TITLE):
+        return new or None
+    if new and new != old:
+        report.review.append(f"application.{name}：保留项目中已填的“{old}”，文件中是“{new}”，请核对")
+    return old
+
+
+def figures_text(project: Path, prefix: str, registry: Registry, cover, source: str, report: Report) -> str:
     path = project / "data" / "figures.yml"
     text = (
         path.read_text(encoding="utf-8") if path.exists() else "# yaml-language-server: $schema=figures.schema.json\n"
     )
+    data = yaml.safe_load(text) if path.exists() else None
+    old = (data or {}).get("application") or {}
+    old_group = (data or {}).get(prefix) or {}
+    for name, spec in registry.entries.items():  # a value the writer filled in for an unknown figure stays
+        before = old_group.get(name)
+        if spec.get("value") is None and isinstance(before, dict) and before.get("value") is not None:
+            spec["value"] = before["value"]
+
+    def value(name: str, new):
+        before = old.get(name)
+        return merged_value(name, before.get("value") if isinstance(before, dict) else None, new, report)
+
     for group in ("application", prefix):
         text = remove_group(text, group)
     application = {
-        "title": {"label": "申报材料标题", "value": cover.title or None},
-        "applicant": {"label": "申报单位", "value": cover.applicant or None},
-        "date": {"label": "申报日期", "value": cover.date or None},
+        "title": {"label": "申报材料标题", "value": value("title", cover.title)},
+        "applicant": {"label": "申报单位", "value": value("applicant", cover.applicant)},
+        "date": {"label": "申报日期", "value": value("date", cover.date)},
     }
     text = text.rstrip("\n") + "\n\n" + passes.figures_yaml("application", application)
     if registry.entries:

@@ -258,3 +258,25 @@ def test_a_reimport_keeps_what_the_writer_filled_in(tmp_path):
     data = yaml.safe_load(figures.read_text(encoding="utf-8"))
     assert data["application"]["applicant"]["value"] == "甲局"
     assert data["application"]["title"]["value"] == DECISION[0]
+
+
+def test_a_reviewed_copy_imports_as_accepted_text_with_its_comments_listed(tmp_path):
+    from wordlike import Review
+
+    source = handtyped_docx(tmp_path / "in.docx", DECISION)
+    review = Review(source)
+    review.replace("再接再厉", "继续努力")
+    review.comment("珍惜荣誉", "请核对措辞")
+    reviewed = review.save(tmp_path / "reviewed.docx")
+    project = tmp_path / "p"
+    made = subprocess.run(
+        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(reviewed)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    page = next(p for p in (project / "docs").glob("*.md") if p.name != "index.md").read_text(encoding="utf-8")
+    assert "继续努力" in page and "再接再厉" not in page
+    report = (project / "import-report.md").read_text(encoding="utf-8")
+    assert "批注（审阅人）：请核对措辞　原文：“珍惜荣誉”" in report

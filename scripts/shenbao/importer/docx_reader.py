@@ -12,6 +12,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from shenbao.errors import LocatedError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: an encrypted DOCX, or an old .doc
@@ -129,3 +131,37 @@ def read_docx(path: Path, media_dir: Path, notes: list[str] | None = None) -> di
     except RuntimeError as error:
         raise ImportProblem(path, "pandoc 无法读取这个文件", f"文件可能已损坏：{str(error).strip()[:200]}") from None
     return json.loads(text)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def comments_on(path: Path) -> list[tuple[str, str, str]]:
+    """(author, comment, the text it is on) of every comment a reviewed copy still carries, in order.
+
+    Pandoc leaves comments out of the accepted text; the writer gets them in the report instead.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "word/comments.xml" not in archive.namelist():
+                return []
+            comments = etree.fromstring(archive.read("word/comments.xml"))
+            document = etree.fromstring(archive.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError):
+        return []
+    open_ranges: dict[str, list[str]] = {}
+    quoted: dict[str, str] = {}
+    for element in document.iter(W + "commentRangeStart", W + "commentRangeEnd", W + "t"):
+        if element.tag == W + "commentRangeStart":
+            open_ranges[element.get(W + "id")] = []
+        elif element.tag == W + "commentRangeEnd":
+            ident = element.get(W + "id")
+            quoted[ident] = "".join(open_ranges.pop(ident, []))
+        else:
+            for pieces in open_ranges.values():
+                pieces.append(element.text or "")
+    out = []
+    for comment in comments.iter(W + "comment"):
+        text = "".join(t.text or "" for t in comment.iter(W + "t")).strip()
+        out.append((comment.get(W + "author", ""), text, quoted.get(comment.get(W + "id"), "")))
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from shenbao.importer import passes
-from shenbao.importer.docx_reader import ImportProblem, read_docx
+from shenbao.importer.docx_reader import ImportProblem, comments_on, read_docx
 from shenbao.importer.passes import Registry, Report, Section
 from shenbao.text.textfile import write_atomically
 
@@ -361,6 +361,10 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     notes: list[str] = []
     ast = read_docx(docx, scratch, notes)
     report.review += notes
+    for author, text, quote in comments_on(docx):
+        report.review.append(
+            f"批注（{author or '未署名'}）：{text}　原文：“{passes._short(quote)}”（修订已接受，批注未导入）"
+        )
     cover, sections = passes.outline(ast, report)
     if not sections:
         if not cover.title and not any(passes.stringify(b).strip() for b in ast["blocks"]):

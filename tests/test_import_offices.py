@@ -280,3 +280,9 @@ def test_a_reviewed_copy_imports_as_accepted_text_with_its_comments_listed(tmp_p
     assert "继续努力" in page and "再接再厉" not in page
     report = (project / "import-report.md").read_text(encoding="utf-8")
     assert "批注（审阅人）：请核对措辞　原文：“珍惜荣誉”" in report
+
+
+def test_straight_quotes_in_a_heading_are_paired(tmp_path):
+    _cover, sections, _report = outline_of(tmp_path, ["标题", '一、二级"标题"', "正文。", '（一）三级"标题"', "正文。"])
+    assert sections[0].title == "二级“标题”"
+    assert passes.header(2, "三级“标题”") in sections[0].blocks

@@ -194,6 +194,14 @@ def pair_quotes(inlines: list) -> tuple[list, bool]:
     return out, True
 
 
+def paired_title(title: str, report: Report) -> str:
+    """A heading's straight quotes paired as a paragraph's are."""
+    inlines, certain = pair_quotes([{"t": "Str", "c": title}])
+    if not certain:
+        report.review.append(f"标题“{_short(title)}”中的直引号无法配对，未改为弯引号，请核对")
+    return inlines[0]["c"]
+
+
 def quotes_in_sections(sections: list[Section], report: Report) -> None:
     """Pair the straight quotes of every paragraph; those that cannot be paired are reported."""
     for section in sections:
@@ -399,7 +407,7 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
             pending_attachment = False
             title = strip_number(text)
             account.regenerated += count(text) - count(title)
-            sections.append(Section(_escaped(title), [], attachment=True))
+            sections.append(Section(_escaped(paired_title(title, report)), [], attachment=True))
             continue
         found = heading_of(block, text, levels if index in chosen else {}, report)
         if found:
@@ -455,7 +463,7 @@ def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -
 
 def add_heading(sections: list[Section], front: list[dict], found: FoundHeading, text: str, report: Report) -> None:
     """A level-1 heading starts a page; deeper ones go into the current page."""
-    level, title = found.level, _escaped(found.title)
+    level, title = found.level, _escaped(paired_title(found.title, report))
     if level > 4:  # GB/T 9704 numbers four levels; a fifth is prose that stands out
         (sections[-1].blocks if sections else front).append(_para(text))
         report.accounting.regenerated -= count(text) - count(found.title) - count(found.rest)  # kept whole

@@ -286,3 +286,20 @@ def test_straight_quotes_in_a_heading_are_paired(tmp_path):
     _cover, sections, _report = outline_of(tmp_path, ["标题", '一、二级"标题"', "正文。", '（一）三级"标题"', "正文。"])
     assert sections[0].title == "二级“标题”"
     assert passes.header(2, "三级“标题”") in sections[0].blocks
+
+
+def test_the_quotes_fix_pairs_by_sentence_and_leaves_what_it_cannot_pair(tmp_path):
+    import io
+    import shutil
+
+    from conftest import FIXTURES
+    from shenbao.check.runner import check_project, run_checks
+
+    project = tmp_path / "q"
+    shutil.copytree(FIXTURES / "rules" / "_project", project)
+    page = project / "docs" / "page.md"
+    page.write_text('# 页\n\n全角点"．"而非半角点"."。他说"未完。\n', encoding="utf-8")
+    run_checks(project, fix=True, select=["quotes"], out=io.StringIO())
+    assert page.read_text(encoding="utf-8") == '# 页\n\n全角点“．”而非半角点“.”。他说"未完。\n'
+    left = [str(d) for d in check_project(project, select=["quotes"]).diagnostics]
+    assert left == ["docs/page.md:3:18: quotes: 半角引号在这一句中不成对 (手工改为“”：自动修正可能把引号改反)"]

@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.directory)
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() in SUFFIXES) if folder.is_dir() else []
     if not files:
-        print(f"错误：{folder}: 没有 .docx、.doc 或 .wps 文件（提示：用 DIR=文件夹 指定）", file=sys.stderr)
+        print(f"错误：{folder}: 没有 .docx、.doc 或 .wps 文件。用 DIR=文件夹 指定", file=sys.stderr)
         return 2
     rows = []
     for file in files:

@@ -302,4 +302,4 @@ def test_the_quotes_fix_pairs_by_sentence_and_leaves_what_it_cannot_pair(tmp_pat
     run_checks(project, fix=True, select=["quotes"], out=io.StringIO())
     assert page.read_text(encoding="utf-8") == '# 页\n\n全角点“．”而非半角点“.”。他说"未完。\n'
     left = [str(d) for d in check_project(project, select=["quotes"]).diagnostics]
-    assert left == ["docs/page.md:3:18: quotes: 半角引号在这一句中不成对 (手工改为“”：自动修正可能把引号改反)"]
+    assert left == ["docs/page.md:3:18: quotes: 半角引号在这一句中不成对（提示：手工改为“”：自动修正可能把引号改反）"]

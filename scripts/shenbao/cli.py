@@ -288,7 +288,9 @@ def _new(directory: str, title: str | None, source: str | None = None) -> int:
 
     target = Path(directory)
     if source and not Path(source).is_file():
-        print(f"错误：{source}: 文件不存在（提示：检查文件名和路径）", file=sys.stderr)
+        from shenbao.errors import hinted
+
+        print(f"错误：{source}: {hinted('文件不存在', '检查文件名和路径')}", file=sys.stderr)
         return 1
     try:
         written = scaffold.new_project(target, title, example=not source)

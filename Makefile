@@ -9,7 +9,7 @@ SHENBAO := $(PY) -m shenbao -f $(CONFIG)
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix new import redline comments sheet-export sheet-import test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix new import redline comments sheet-export sheet-import test test-fast bench corpus system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ test-fast: $(READY) ## the tests that need no LibreOffice or browser
 
 bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc (BENCH_ARGS="--pages 20 --runs 1")
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+corpus: $(READY) ## import, check and build every Word file in DIR=folder; fails on any lost character
+	@test -n "$(DIR)" || { echo "用法：make corpus DIR=放 Word 文件的文件夹"; exit 2; }
+	$(PY) scripts/corpus.py "$(DIR)"
 
 REFERENCE_DIR ?= dist
 reference: $(READY) ## write the generated reference documents to dist/ (REFERENCE_DIR=…)

@@ -395,7 +395,8 @@ def test_a_docx_without_text(tmp_path):
     ("content", "message"),
     [
         (b"just some text", "不是 DOCX 文件"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "文件已加密，或是旧版 .doc 文件"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512, "文件已加密"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "LibreOffice 无法转换这个旧版文件"),
         (None, "压缩包中没有 word/document.xml"),
     ],
 )

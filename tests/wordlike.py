@@ -142,3 +142,38 @@ class Review:
             for name, data in self.parts.items():
                 archive.writestr(name, data)
         return out
+
+
+# --- files typed by hand, as offices send them ------------------------------------------------
+
+
+def handtyped_docx(path: Path, lines: list, title_font: str = "方正小标宋简体") -> Path:
+    """A DOCX as WPS or Word stores a hand-typed file: every paragraph in the Normal style, fonts set
+    directly, numbers typed, the title centred and large. ``lines`` holds texts, or ``("table", rows)``.
+    """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    for index, line in enumerate(lines):
+        if isinstance(line, tuple) and line[0] == "table":
+            rows = line[1]
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for row, cells in zip(table.rows, rows, strict=True):
+                for cell, text in zip(row.cells, cells, strict=True):
+                    cell.text = text
+            continue
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(line)
+        first = index == 0
+        run.font.size = Pt(22 if first else 16)
+        run.font.name = title_font if first else "仿宋_GB2312"
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), run.font.name)
+        if first:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            paragraph.paragraph_format.first_line_indent = Pt(32)
+    document.save(path)
+    return path

@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     new = commands.add_parser("new", help="新建一份可以立即构建的申报材料")
     new.add_argument("directory", help="新项目的文件夹（不存在或为空）")
     new.add_argument("--title", help="材料标题（默认：示例标题，可在 data/figures.yml 中修改）")
+    new.add_argument("--from", dest="source", help="从这个 Word 文件开始（.docx/.doc/.wps）：不放示例页面，直接导入")
     check.add_argument("--unsafe-fixes", action="store_true", help="与 --fix 同用：也做需要逐处确认的修正")
     check.add_argument("--select", default="", help="只运行这些规则（逗号分隔），优先于 data/check.yml")
     check.add_argument("--ignore", default="", help="不运行这些规则（逗号分隔）")
@@ -208,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "new":
-            return _new(args.directory, args.title)
+            return _new(args.directory, args.title, args.source)
         if args.command in ("build", "final", "preview", "serve") and not Path(args.config_file).is_file():
             print(
                 "错误："
@@ -282,16 +283,23 @@ def _serve(config_file: str, dev_addr: str) -> int:
     return 0
 
 
-def _new(directory: str, title: str | None) -> int:
+def _new(directory: str, title: str | None, source: str | None = None) -> int:
     from shenbao.project import scaffold
 
     target = Path(directory)
+    if source and not Path(source).is_file():
+        from shenbao.errors import hinted
+
+        print(f"错误：{source}: {hinted('文件不存在', '检查文件名和路径')}", file=sys.stderr)
+        return 1
     try:
-        written = scaffold.new_project(target, title)
+        written = scaffold.new_project(target, title, example=not source)
     except scaffold.ScaffoldError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     print(f"已新建申报材料：{target}（{len(written)} 个文件）")
+    if source:
+        return _import_into(Path(source), target.resolve(), "imported", True, target)
     print(f"下一步：cd {target} && shenbao build && shenbao check")
     return 0
 
@@ -368,17 +376,21 @@ def sheet_command(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a Word file; every refusal is one Chinese line, never a traceback."""
+    project = Path(args.into) if args.into else Path(args.config_file).resolve().parent
+    return _import_into(Path(args.file), project.resolve(), args.prefix, args.force, project)
+
+
+def _import_into(file: Path, project: Path, prefix: str, force: bool, shown: Path) -> int:
     from shenbao.importer.docx_reader import ImportProblem
     from shenbao.importer.write_project import REPORT_NAME, import_docx
 
-    project = Path(args.into) if args.into else Path(args.config_file).resolve().parent
     try:
-        report = import_docx(Path(args.file), project.resolve(), args.prefix, args.force)
+        report = import_docx(file, project, prefix, force)
     except ImportProblem as problem:
         print(problem, file=sys.stderr)
         return 1
     print(report.text())
-    print(f"导入报告已写入 {project / REPORT_NAME}")
+    print(f"导入报告已写入 {shown / REPORT_NAME}")
     return 0
 
 

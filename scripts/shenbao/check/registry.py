@@ -7,7 +7,18 @@ Each module holds one rule or a small family; this list is the registry that
 from __future__ import annotations
 
 from shenbao.check.rule import DOC_SECTIONS, ERROR, SAFE, UNSAFE, WARNING, Diagnostic, Finding, Fix, Rule
-from shenbao.check.rules import consistency, data, length, links, structure, templates, terms, typed_number, typography
+from shenbao.check.rules import (
+    consistency,
+    data,
+    length,
+    links,
+    sequence,
+    structure,
+    templates,
+    terms,
+    typed_number,
+    typography,
+)
 
 RULES: tuple[Rule, ...] = (
     data.data,
@@ -34,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     structure.nav,
     structure.page_title,
     structure.typed_heading_number,
+    sequence.typed_sequence,
     structure.heading_depth,
     structure.empty_section,
     length.length,

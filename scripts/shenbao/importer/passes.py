@@ -39,6 +39,31 @@ class Created:
         return "".join(place_approx(number, self.approx, self.unit))
 
 
+def count(text: str) -> int:
+    """Characters a reader counts: everything but white space."""
+    return len(re.sub(r"\s+", "", text))
+
+
+@dataclass
+class Accounting:
+    """Where the source's characters went; what is neither in the pages nor regenerated is lost."""
+
+    source: int = 0
+    body: int = 0  # the pages, tables and captions
+    cover: int = 0  # the cover's title, applicant and date, the signature's values
+    regenerated: int = 0  # typed heading numbers, the typed 目录, labels the cover writes again
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.source - self.body - self.cover - self.regenerated)
+
+    def line(self) -> str:
+        return (
+            f"源文件 {self.source} 字 → 正文 {self.body} 字 + 封面/数据 {self.cover} 字"
+            f" + 编号/目录 {self.regenerated} 字，丢失 {self.lost} 字"
+        )
+
+
 @dataclass
 class Report:
     source: str = ""
@@ -48,9 +73,10 @@ class Report:
     images: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # places that need a human
+    accounting: Accounting = field(default_factory=lambda: Accounting())
 
     def text(self) -> str:
-        lines = [f"# 导入报告：{self.source}", "", f"## 页面（{len(self.pages)}）", ""]
+        lines = [f"# 导入报告：{self.source}", "", self.accounting.line(), "", f"## 页面（{len(self.pages)}）", ""]
         lines += [f"- {p}" for p in self.pages]
         lines += ["", f"## 新建数据项（{len(self.figures)}）", ""]
         lines += [f"- `{f.name}` {f.label}：{f.shown()}　原句：{f.source}" for f in self.figures]
@@ -77,6 +103,8 @@ def stringify(node) -> str:
         return content
     if kind in ("Space", "SoftBreak"):
         return " "
+    if kind == "RawInline" and _unescaped(content[1]) != content[1]:
+        return _unescaped(content[1])  # received {{ written so it prints: the reader sees {{
     if kind in ("LineBreak", "Note", "RawInline", "RawBlock", "Image"):
         return ""
     if kind == "Quoted":
@@ -131,9 +159,57 @@ def clean_inlines(inlines: list) -> list:
             out.append({"t": "Link", "c": [["", [], []], clean_inlines(node["c"][1]), node["c"][2]]})
         elif kind == "Note":
             out.append({"t": "Note", "c": [clean_block(b) for b in node["c"]]})
+        elif kind == "Str" and _TEMPLATE_OPEN.search(node["c"]):
+            out += escape_inlines(node["c"])
         else:
             out.append(node)
     return out
+
+
+def pair_quotes(inlines: list) -> tuple[list, bool]:
+    """Straight double quotes typed in WPS, paired sentence by sentence as “ and ”.
+
+    Left as they were (and the answer False) when a sentence holds an odd number of them: a guess
+    there could turn a quotation inside out, which is worse than a straight quote.
+    """
+    strs = [n for n in inlines if n.get("t") == "Str"]
+    text = "".join(n["c"] for n in strs)
+    if '"' not in text:
+        return inlines, True
+    if any(sentence.count('"') % 2 for sentence in re.split(r"(?<=[。！？；])", text)):
+        return inlines, False
+    opening = True
+    out = []
+    for node in inlines:
+        if node.get("t") == "Str" and '"' in node["c"]:
+            chars = []
+            for char in node["c"]:
+                if char == '"':
+                    chars.append("“" if opening else "”")
+                    opening = not opening
+                else:
+                    chars.append(char)
+            node = {"t": "Str", "c": "".join(chars)}
+        out.append(node)
+    return out, True
+
+
+def paired_title(title: str, report: Report) -> str:
+    """A heading's straight quotes paired as a paragraph's are."""
+    inlines, certain = pair_quotes([{"t": "Str", "c": title}])
+    if not certain:
+        report.review.append(f"标题“{_short(title)}”中的直引号无法配对，未改为弯引号，请核对")
+    return inlines[0]["c"]
+
+
+def quotes_in_sections(sections: list[Section], report: Report) -> None:
+    """Pair the straight quotes of every paragraph; those that cannot be paired are reported."""
+    for section in sections:
+        for block in section.blocks:
+            if block["t"] in ("Para", "Plain"):
+                block["c"], certain = pair_quotes(block["c"])
+                if not certain:
+                    report.review.append(f"“{_short(stringify(block))}”中的直引号无法按句配对，未改为弯引号，请核对")
 
 
 def clean_block(block: dict) -> dict:
@@ -171,6 +247,7 @@ _DATE_LINE = re.compile(r"^(?:(?:申报|报送|填报)?日期[:：]\s*)?(?P<valu
 _ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*$")
 _ATTACHMENT_NOTE = re.compile(r"^附件[:：]")
 CAPTION = re.compile(r"^(?P<kind>[表图])\s*(?P<number>\d+(?:[-.－]\d+)?)[　\s]*(?P<title>.*)$")
+META_TEXT = ("subtitle", "author", "date", "abstract")
 SKIP_STYLES = {"Cover Note", "Attachment Note", "Attachment Note Item", "TOC Heading"}
 CAPTION_STYLES = {"Table Caption", "Image Caption", "Caption"}
 
@@ -202,10 +279,14 @@ class Section:
     title: str
     blocks: list[dict] = field(default_factory=list)
     attachment: bool = False
+    from_cover: bool = False  # a page for a file without headings, titled with the cover's title
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark or site id → site id
 
 
 def header(level: int, title: str) -> dict:
+    """A heading whose title is already escaped (``_escaped``), so it goes out as raw Markdown."""
+    if _TEMPLATE_OPEN.search(_unescaped(title)):
+        return {"t": "Header", "c": [level, ["", [], []], [{"t": "RawInline", "c": ["markdown", title]}]]}
     return {"t": "Header", "c": [level, ["", [], []], [{"t": "Str", "c": title}]]}
 
 
@@ -217,59 +298,120 @@ def heading_levels(texts: list[str]) -> dict[str, int]:
 
 
 def numbered_heading(text: str) -> tuple[str, str, str] | None:
-    """(kind, title, rest) when a paragraph is a heading typed with its number; rest is run-in prose."""
+    """(kind, title, rest) when a paragraph is shaped as a heading typed with its number; rest is run-in prose.
+
+    A heading is short and no sentence: a final 。 makes it a sentence, which stays prose with its 。.
+    """
     kind, title = sequence_kind(text)
     if not kind:
         return None
-    if len(title) <= HEADING_MAX and "。" not in title.rstrip("。"):
-        return kind, title.rstrip("。"), ""
+    if len(title) <= HEADING_MAX and "。" not in title and not title.endswith(("；", "：", ";", ":")):
+        return kind, title, ""
     first, sep, rest = title.partition("。")
     if sep and len(first) <= RUN_IN_MAX and rest.strip():
         return kind, first, rest.strip()
     return None
 
 
+def sibling_groups(texts: list[str]) -> list[int | None]:
+    """For each text, the group of typed numbers it belongs to (None when it has none).
+
+    Siblings are the items of one kind (``1．``, ``（一）``…) under the same item of an outer kind; a kind
+    is outer when it appears first in the file. Siblings are decided together, so a run of ``1．``…``7．``
+    is either all headings or all prose, never some of each.
+    """
+    first_seen: dict[str, int] = {}
+    last_of_kind: dict[str, int] = {}
+    groups: dict[tuple, int] = {}
+    out: list[int | None] = []
+    for index, text in enumerate(texts):
+        kind = sequence_kind(text)[0] if text else ""
+        if not kind:
+            out.append(None)
+            continue
+        first_seen.setdefault(kind, index)
+        outer = [last_of_kind[k] for k in last_of_kind if first_seen[k] < first_seen[kind]]
+        key = (kind, max(outer) if outer else -1)
+        out.append(groups.setdefault(key, len(groups)))
+        last_of_kind[kind] = index
+    return out
+
+
+def heading_numbers(texts: list[str], report: Report) -> set[int]:
+    """Indexes of the texts that are typed headings: a group all of whose members are heading-shaped."""
+    groups = sibling_groups(texts)
+    members: dict[int, list[int]] = {}
+    for index, group in enumerate(groups):
+        if group is not None:
+            members.setdefault(group, []).append(index)
+    chosen: set[int] = set()
+    for indexes in members.values():
+        shaped = [numbered_heading(texts[i]) is not None for i in indexes]
+        if all(shaped):
+            chosen.update(indexes)
+        elif any(shaped):
+            first = texts[indexes[0]]
+            report.review.append(
+                f"“{_short(first)}”等 {len(indexes)} 项编号有的像标题、有的是句子，全部保留为带编号的正文"
+                "（若是标题，请改为 ## 标题并删去编号）"
+            )
+    return chosen
+
+
 def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
-    """Find the cover, the headings and the attachments; drop Word's furniture."""
+    """Find the cover, the headings and the attachments; what the build writes again is counted, not lost."""
     items = unwrap(ast["blocks"])
-    cover = Cover(title=stringify(ast.get("meta", {}).get("title", {}).get("c", [])).strip())
+    account = report.accounting
+    account.source += sum(count(stringify(b)) for _, b in items) + count(_notes_text(ast["blocks"]))
+    meta = ast.get("meta", {})
+    cover = Cover(title=stringify(meta.get("title", {}).get("c", [])).strip())
+    # pandoc reads paragraphs in Word's Subtitle, Author, Date and Abstract styles into the metadata: text too
+    furniture = [_para(t) for key in META_TEXT if (t := stringify(meta.get(key, {}).get("c", [])).strip())]
+    account.source += count(cover.title) + sum(count(stringify(b)) for b in furniture)
+    account.cover += count(cover.title)
     styled = any(b["t"] == "Header" and "TOC-Heading" not in b["c"][1][1] for _, b in items)
-    texts = [paragraph_text(b) for _, b in items if b["t"] in ("Para", "Plain")]
-    levels = {} if styled else heading_levels([t for t in texts if numbered_heading(t)])
+    texts = [paragraph_text(b) if b["t"] in ("Para", "Plain") else "" for _, b in items]
+    chosen = set() if styled else heading_numbers(texts, report)
+    levels = heading_levels([texts[i] for i in chosen])
     sections: list[Section] = []
-    front: list[dict] = []
+    front: list[dict] = furniture
     in_toc = False
     pending_attachment = False
-    for style, block in items:
+    for index, (style, block) in enumerate(items):
         kind = block["t"]
         text = paragraph_text(block) if kind in ("Para", "Plain", "Header") else ""
         if kind in ("Para", "Plain") and not text and not _has_image(block):
             continue  # empty paragraphs, manual page breaks
         if kind in ("RawBlock", "HorizontalRule") or style in SKIP_STYLES:
             if text:
+                account.regenerated += count(text)
                 report.dropped.append(f"“{_short(text)}”（{style or '分页'}，构建时自动生成）")
             continue
         if style.startswith("toc ") or (kind == "Header" and "TOC-Heading" in block["c"][1][1]):
+            account.regenerated += count(text)
             continue
         if kind in ("Para", "Plain", "Header") and _TOC_TITLE.match(text):
             in_toc = True
+            account.regenerated += count(text)
             report.dropped.append("手写的目录（构建时自动生成）")
             continue
         if in_toc and kind in ("Para", "Plain") and (_TOC_ENTRY.search(text) or style.startswith("toc")):
+            account.regenerated += count(text)
             continue
         in_toc = False
         if style == "Attachment Label" or (kind in ("Para", "Plain") and _ATTACHMENT_LABEL.match(text)):
             pending_attachment = True
+            account.regenerated += count(text)
             continue
         if pending_attachment and kind in ("Para", "Plain", "Header"):
             pending_attachment = False
-            sections.append(Section(strip_number(text), [], attachment=True))
+            title = strip_number(text)
+            account.regenerated += count(text) - count(title)
+            sections.append(Section(_escaped(paired_title(title, report)), [], attachment=True))
             continue
-        if kind in ("Para", "Plain") and _ATTACHMENT_NOTE.match(text):
-            report.dropped.append(f"“{_short(text)}”（附件说明，构建时自动生成）")
-            continue
-        found = heading_of(block, text, levels, report)
+        found = heading_of(block, text, levels if index in chosen else {}, report)
         if found:
+            account.regenerated += count(text) - count(found.title) - count(found.rest)
             add_heading(sections, front, found, text, report)
             continue
         if not sections:
@@ -279,7 +421,22 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
             block = {"t": "Para", "c": [{"t": "Str", "c": text}], "caption": True}
         sections[-1].blocks.append(clean_block(block))
     _read_front(front, cover, sections, report)
+    take_signoff(sections, cover, report)
+    quotes_in_sections(sections, report)
+    account.body = sum(count(_unescaped(s.title)) * (not s.from_cover) + count(stringify(s.blocks)) for s in sections)
+    account.body += count(_notes_text([b for s in sections for b in s.blocks]))
     return cover, sections
+
+
+def _notes_text(node) -> str:
+    """The text of the footnotes anywhere in blocks, which ``stringify`` leaves out."""
+    if isinstance(node, list):
+        return "".join(_notes_text(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    if node.get("t") == "Note":
+        return stringify(node["c"]) + _notes_text(node["c"])
+    return _notes_text(node.get("c"))
 
 
 @dataclass(frozen=True)
@@ -295,7 +452,7 @@ def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -
     if block["t"] == "Header":
         return FoundHeading(block["c"][0], strip_number(text), anchor=block["c"][1][0])
     found = numbered_heading(text) if levels and block["t"] in ("Para", "Plain") else None
-    if not found:
+    if not found or found[0] not in levels:
         return None
     level = levels[found[0]]
     report.review.append(f"“{_short(text)}”作为{level}级标题（按编号“{_number_of(text)}”判断）")
@@ -306,9 +463,10 @@ def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -
 
 def add_heading(sections: list[Section], front: list[dict], found: FoundHeading, text: str, report: Report) -> None:
     """A level-1 heading starts a page; deeper ones go into the current page."""
-    level, title = found.level, found.title
+    level, title = found.level, _escaped(paired_title(found.title, report))
     if level > 4:  # GB/T 9704 numbers four levels; a fifth is prose that stands out
         (sections[-1].blocks if sections else front).append(_para(text))
+        report.accounting.regenerated -= count(text) - count(found.title) - count(found.rest)  # kept whole
         report.review.append(f"“{_short(text)}”是第{level}级标题，超过四级，保留为正文")
         return
     if level == 1 or not sections:
@@ -335,7 +493,7 @@ def _has_image(node) -> bool:
 
 
 def _para(text: str) -> dict:
-    return {"t": "Para", "c": [{"t": "Str", "c": text}]}
+    return {"t": "Para", "c": clean_inlines([{"t": "Str", "c": text}])}
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -343,26 +501,133 @@ def _short(text: str, n: int = 30) -> str:
 
 
 def _read_front(front: list[dict], cover: Cover, sections: list[Section], report: Report) -> None:
-    """Before the first heading: the title, 申报单位 and 日期; other front matter is dropped, and said so."""
+    """Before the first heading: the title, 申报单位 and 日期 go to the cover; every other paragraph is text.
+
+    The 主送机关, the opening lines and a document's whole body (a 决定 or 通知 without headings) stay
+    in order at the start of the first page, or make the only page.
+    """
+    account = report.accounting
     kept = []
+    title_seen = False
     for block in front:
         text = paragraph_text(block) if block["t"] in ("Para", "Plain") else ""
         if not text:
-            report.dropped.append(f"封面前的{block['t']}")
+            kept.append(clean_block(block))  # a table, a list, a picture: the document's own
             continue
-        if match := _APPLICANT.match(text):
+        if not title_seen and not kept and (not cover.title or text == cover.title):
+            cover.title, title_seen = text, True
+            account.cover += count(text)
+        elif kept:  # after the first line of text, 单位 and 日期 are the text's own (a sign-off is read later)
+            kept.append(clean_block(block))
+        elif (match := _APPLICANT.match(text)) and not cover.applicant:
             cover.applicant = match["value"].strip()
-        elif match := _DATE_LINE.match(text):
+            account.cover += count(cover.applicant)
+            account.regenerated += count(text) - count(cover.applicant)
+            report.review.append(f"“{_short(text)}” → application.applicant（封面）")
+        elif (match := _DATE_LINE.match(text)) and not cover.date:
             cover.date = match["value"]
-        elif not cover.title:
-            cover.title = text
-        elif len(text) > 60:
-            kept.append(clean_block(block))  # a preface, not cover furniture
+            account.cover += count(cover.date)
+            account.regenerated += count(text) - count(cover.date)
+            report.review.append(f"“{_short(text)}” → application.date（封面）")
         else:
-            report.dropped.append(f"“{_short(text)}”（封面或前言中的文字）")
-    if kept and sections:
+            kept.append(clean_block(block))
+    if not kept:
+        return
+    if sections:
         sections[0].blocks[0:0] = kept
         report.review.append(f"第一个标题前的 {len(kept)} 段正文放在了“{sections[0].title}”页的开头")
+    else:
+        sections.append(Section(_escaped(cover.title) or "正文", kept, from_cover=True))
+        report.review.append("文件中没有可识别的标题，全部正文按原顺序放在一页中")
+
+
+_DATE_CN = re.compile(r"^[一二三四五六七八九〇零○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
+_SEAL = re.compile(r"^[（(]?(?:盖章|印章|公章|单位盖章|签章)[）)]?$")
+_ORGAN_MAX = 30  # longer, or with a comma or a full stop, a line is a sentence, not an issuer's name
+SIGNATURE = "{{ signature() }}"
+
+
+def take_signoff(sections: list[Section], cover: Cover, report: Report) -> None:
+    """The issuer and the date at the end of the body become application.applicant/date and signature().
+
+    A sign-off is one to three short lines without sentence punctuation (the issuing bodies), then a
+    date, with or without a 盖章 line; anything else at the end is left as text.
+    """
+    body = [s for s in sections if not s.attachment]
+    if not body:
+        return
+    blocks = body[-1].blocks
+    end, seals = len(blocks), []
+    while end and _SEAL.match(_text_of(blocks[end - 1])):
+        end -= 1
+        seals.append(_text_of(blocks[end]))
+    if not end:
+        return
+    date_text = _text_of(blocks[end - 1])
+    date = _DATE_LINE.match(date_text)
+    if not (date or _DATE_CN.match(date_text)):
+        return
+    start = end - 1
+    while (
+        start > 0
+        and end - 1 - start < 3
+        and (organ := _text_of(blocks[start - 1]))
+        and len(organ) <= _ORGAN_MAX
+        and not re.search(r"[。，；：,;:！？]", organ)
+        and not organ.startswith("#")
+        and blocks[start - 1]["t"] in ("Para", "Plain")
+    ):
+        start -= 1
+    if start == end - 1:
+        return
+    while start < end - 1 and _SEAL.match(_text_of(blocks[start])):
+        start += 1
+    applicant = "　".join(_text_of(b) for b in blocks[start : end - 1] if not _SEAL.match(_text_of(b)))
+    value = date["value"] if date else date_text
+    for name, old, new in (("applicant", cover.applicant, applicant), ("date", cover.date, value)):
+        if old and old != new:
+            report.review.append(f"落款的 application.{name}“{new}”与封面的“{old}”不同，保留封面的值，请核对")
+        elif not old:
+            setattr(cover, name, new)
+    moved = sum(count(_text_of(b)) for b in blocks[start:])
+    report.accounting.cover += moved - sum(count(t) for t in seals)
+    report.accounting.regenerated += sum(count(t) for t in seals)
+    blocks[start:] = [{"t": "RawBlock", "c": ["markdown", SIGNATURE]}]
+    report.review.append(
+        f"末尾的落款（{_short(applicant)}，{value}）→ application.applicant、application.date 和 {SIGNATURE}"
+    )
+
+
+def _text_of(block: dict) -> str:
+    return paragraph_text(block) if block["t"] in ("Para", "Plain") else ""
+
+
+# --- received text is text: template code in Word stays as written ------------------------------
+
+_TEMPLATE_OPEN = re.compile(r"\{[{%#]")
+
+
+def _escaped(text: str) -> str:
+    """Jinja's openers in a received title, written so the build prints them as they are."""
+    return _TEMPLATE_OPEN.sub(lambda m: '{{ "' + m.group(0) + '" }}', text)
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r'\{\{ "(\{[{%#])" \}\}', r"\1", text)
+
+
+def escape_inlines(text: str) -> list[dict]:
+    """A Str whose text holds ``{{``, ``{%`` or ``{#``, as Str pieces and the raw Markdown that prints them."""
+    out: list[dict] = []
+    at = 0
+    for match in _TEMPLATE_OPEN.finditer(text):
+        if match.start() > at:
+            out.append({"t": "Str", "c": text[at : match.start()]})
+        out.append({"t": "RawInline", "c": ["markdown", _escaped(match.group(0))]})
+        at = match.end()
+    if at < len(text):
+        out.append({"t": "Str", "c": text[at:]})
+    return out
 
 
 # --- tables of numbers → exhibits -------------------------------------------------------
@@ -518,10 +783,10 @@ def figures_in_line(line: str, registry: Registry, report: Report, units, allowe
         plain = plain[:start] + "\ue000" * (end - start) + plain[end:]
     sentence = re.sub(r"\{\{.*?\}\}|\]\([^)]*\)|\[\^[^\]]*\]|[\[\]*]", "", line)
     edits: list[tuple[int, int, str]] = []
-    for start, end in find_dates(plain):
-        label = _label_for_date(plain, start)
-        edits.append((start, end, call(registry.add(label, plain[start:end], "", "", sentence, report))))
+    dates = find_dates(plain)  # a date is when something happened, not a statistic: it stays as written
     for stat in find_statistics(plain, tuple(units), tuple(allowed), DEFAULT_PATTERNS):
+        if not is_statistic(stat, plain, dates):
+            continue
         start = stat.start + (1 if stat.approx in ("近", "约") else 0)  # 约/近 stay in the prose
         approx = stat.approx if stat.approx in ("余", "多") else ""
         value = stat.value
@@ -564,6 +829,21 @@ def counted_label(label: str, unit: str, after: str) -> str:
     return f"{label}{noun.group(0)}数" if noun else label
 
 
+_FORMAT_AFTER = re.compile(r"^(?:字符|个字|磅|行|厘米|cm|mm|毫米|号字|号|pt)")
+_ORDINAL_BEFORE = re.compile(r"(?:第|前|后|每)$")
+
+
+def is_statistic(stat, plain: str, dates: list[tuple[int, int]]) -> bool:
+    """Whether a number with a unit is a fact to keep in the data, not a date, a year, an ordinal or a format."""
+    if any(s <= stat.start < e for s, e in dates):
+        return False
+    if stat.unit in ("年", "月", "日") and isinstance(stat.value, int) and (stat.unit != "年" or stat.value >= 1900):
+        return False  # 2025年度, 5月: a time, not a count
+    if _FORMAT_AFTER.match(plain[stat.end :]) or _FORMAT_AFTER.match(stat.unit):
+        return False  # 缩进2个字符, 行距28磅: a layout instruction
+    return not _ORDINAL_BEFORE.search(plain[: stat.start])
+
+
 def _label_for_date(text: str, start: int) -> str:
     from shenbao.text.statistics import label_before
 
@@ -576,6 +856,9 @@ def numbers_left(line: str, allowed) -> list[str]:
     Ordinals and references (第3名, 表1, 图2) and the allowed names (3.8) are left alone.
     """
     plain = _PROTECTED.sub("", line)
+    for start, end in sorted(find_dates(plain), reverse=True):
+        plain = plain[:start] + plain[end:]
+    plain = re.sub(r"\d+(?:\.\d+)?\s*(?:个?字符|磅|行|厘米|cm|mm|毫米|号字|pt|年|月|日)", "", plain)
     for name in allowed:
         plain = plain.replace(name, "")
     return re.findall(r"(?<![\dA-Za-z.第表图附件])\d+(?:\.\d+)?", plain)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from shenbao.importer import passes
-from shenbao.importer.docx_reader import ImportProblem, read_docx
+from shenbao.importer.docx_reader import ImportProblem, comments_on, read_docx
 from shenbao.importer.passes import Registry, Report, Section
 from shenbao.text.textfile import write_atomically
 
@@ -150,12 +150,16 @@ def take_tables(section: Section, ctx: Context) -> None:
         if caption and caption["kind"] == "表" and following == "Table":
             blocks[index + 1]["title"] = caption["title"]
             blocks[index + 1]["number"] = caption["number"]
+            blocks[index + 1]["caption_block"] = block  # back in the page if the table stays Markdown
             continue
         if caption and caption["kind"] == "图" and previous is not None and previous.get("image"):
             previous["c"][0]["c"][1] = [{"t": "Str", "c": caption["title"]}]
             continue
         if kind == "Table":
-            out.append(table_block(block, ctx, section.title))
+            made = table_block(block, ctx, section.title)
+            if made["t"] == "Table" and "caption_block" in block:
+                out.append(block["caption_block"])  # a Markdown table has no caption of its own: 表N stays text
+            out.append(made)
         elif kind == "Figure":
             out.append(figure_block(block, ctx))
         elif kind in ("Para", "Plain") and passes._has_image(block):
@@ -334,6 +338,8 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
     for number, line in enumerate(markdown.split("\n"), start=1 + offset):
         if line.startswith("```"):
             fence = not fence
+        elif line.startswith("#"):
+            pass  # a title keeps its numbers: a year or a count in a heading is its wording, not data
         elif not fence and not re.match(r"^\|?\s*:?-{3,}", line):
             line = passes.figures_in_line(line, ctx.registry, ctx.report, ctx.units, ctx.allowed)
             line = passes.references_in_line(line, ctx.numbers)
@@ -352,7 +358,13 @@ def page_text(markdown: str, section: Section, ctx: Context, name: str) -> str:
 def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[Output, Report]:
     """Read the file and work out every file to write, without writing any."""
     report = Report(source=docx.name)
-    ast = read_docx(docx, scratch)
+    notes: list[str] = []
+    ast = read_docx(docx, scratch, notes)
+    report.review += notes
+    for author, text, quote in comments_on(docx):
+        report.review.append(
+            f"批注（{author or '未署名'}）：{text}　原文：“{passes._short(quote)}”（修订已接受，批注未导入）"
+        )
     cover, sections = passes.outline(ast, report)
     if not sections:
         if not cover.title and not any(passes.stringify(b).strip() for b in ast["blocks"]):
@@ -376,7 +388,7 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     output.files["docs/index.md"] = COVER
     report.pages.insert(0, f"docs/index.md　封面：{cover.title or '（无标题）'}")
     output.media = ctx.media
-    output.files["data/figures.yml"] = figures_text(project, prefix, ctx.registry, cover, docx.name)
+    output.files["data/figures.yml"] = figures_text(project, prefix, ctx.registry, cover, docx.name, report)
     if ctx.tables:
         path = project / "data" / "exhibits.yml"
         exhibits = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -387,17 +399,41 @@ def plan_import(docx: Path, project: Path, prefix: str, scratch: Path) -> tuple[
     return output, report
 
 
-def figures_text(project: Path, prefix: str, registry: Registry, cover, source: str) -> str:
+UNSET_TITLE = "申报材料"  # the title ``shenbao new`` writes until the writer gives one
+
+
+def merged_value(name: str, old, new, report: Report):
+    """A re-import keeps what the writer filled in; where the file says otherwise, the report says so."""
+    if old in (None, "", UNSET_TITLE):
+        return new or None
+    if new and new != old:
+        report.review.append(f"application.{name}：保留项目中已填的“{old}”，文件中是“{new}”，请核对")
+    return old
+
+
+def figures_text(project: Path, prefix: str, registry: Registry, cover, source: str, report: Report) -> str:
     path = project / "data" / "figures.yml"
     text = (
         path.read_text(encoding="utf-8") if path.exists() else "# yaml-language-server: $schema=figures.schema.json\n"
     )
+    data = yaml.safe_load(text) if path.exists() else None
+    old = (data or {}).get("application") or {}
+    old_group = (data or {}).get(prefix) or {}
+    for name, spec in registry.entries.items():  # a value the writer filled in for an unknown figure stays
+        before = old_group.get(name)
+        if spec.get("value") is None and isinstance(before, dict) and before.get("value") is not None:
+            spec["value"] = before["value"]
+
+    def value(name: str, new):
+        before = old.get(name)
+        return merged_value(name, before.get("value") if isinstance(before, dict) else None, new, report)
+
     for group in ("application", prefix):
         text = remove_group(text, group)
     application = {
-        "title": {"label": "申报材料标题", "value": cover.title or None},
-        "applicant": {"label": "申报单位", "value": cover.applicant or None},
-        "date": {"label": "申报日期", "value": cover.date or None},
+        "title": {"label": "申报材料标题", "value": value("title", cover.title)},
+        "applicant": {"label": "申报单位", "value": value("applicant", cover.applicant)},
+        "date": {"label": "申报日期", "value": value("date", cover.date)},
     }
     text = text.rstrip("\n") + "\n\n" + passes.figures_yaml("application", application)
     if registry.entries:
@@ -405,7 +441,29 @@ def figures_text(project: Path, prefix: str, registry: Registry, cover, source: 
     return text
 
 
+MAX_PAGE = 4 * 1024 * 1024  # characters of one page: a long report has a few hundred thousand
+MAX_IMAGE = 32 * 1024 * 1024  # bytes of one picture
+
+
+def check_output(output: Output) -> None:
+    """Refuse, before writing anything, a page or picture no real Word file makes (a zip or image bomb)."""
+    for relative, text in output.files.items():
+        if len(text) > MAX_PAGE:
+            raise ImportProblem(
+                relative, f"导入的页面有 {len(text)} 字，超过上限 {MAX_PAGE} 字", "把文件拆成几份再导入"
+            )
+    for relative, source in output.media.items():
+        size = source.stat().st_size if source.is_file() else 0
+        if size > MAX_IMAGE:
+            raise ImportProblem(
+                relative,
+                f"图片有 {size // 1024 // 1024} MB，超过上限 {MAX_IMAGE // 1024 // 1024} MB",
+                "在 Word 中压缩图片后再导入",
+            )
+
+
 def write_output(project: Path, output: Output) -> None:
+    check_output(output)
     for relative, text in output.files.items():
         write_atomically(project / relative, text)
     for relative, source in output.media.items():

@@ -51,12 +51,43 @@ def template_files(title: str = DEFAULT_TITLE) -> dict[str, str]:
     return files
 
 
-def new_project(target: Path, title: str | None = None) -> list[Path]:
-    """Write a new application into ``target``, which must not exist or be empty."""
+EXAMPLE_PAGE = "docs/jiben-qingkuang.md"
+EXAMPLE_GROUP = "population"
+
+
+def without_example(files: dict[str, str]) -> dict[str, str]:
+    """The files of a new application that a Word file will fill: no example page, nav entry or figure.
+
+    Left in, they stand between the cover and the imported pages and fail ``check`` (an unused figure,
+    a 【原文缺失】 marker) in a project the writer has not touched yet.
+    """
+    files = dict(files)
+    files.pop(EXAMPLE_PAGE, None)
+    name = EXAMPLE_PAGE.removeprefix("docs/")
+    files["mkdocs.yml"] = "\n".join(line for line in files["mkdocs.yml"].split("\n") if line.strip() != f"- {name}")
+    kept, skipping = [], False
+    for line in files["data/figures.yml"].split("\n"):
+        if line.startswith(f"{EXAMPLE_GROUP}:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
+            continue
+        skipping = False
+        kept.append(line)
+    files["data/figures.yml"] = "\n".join(kept)
+    return files
+
+
+def new_project(target: Path, title: str | None = None, example: bool = True) -> list[Path]:
+    """Write a new application into ``target``, which must not exist or be empty.
+
+    ``example=False`` leaves out the example page and figure, for a project an import fills at once.
+    """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target}: 文件夹已存在且不为空", "换一个文件夹名，不会覆盖已有文件")
     written = []
-    for path, text in template_files(title or DEFAULT_TITLE).items():
+    files = template_files(title or DEFAULT_TITLE)
+    for path, text in (files if example else without_example(files)).items():
         file = target / path
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text, encoding="utf-8", newline="\n")

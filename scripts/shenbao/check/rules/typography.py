@@ -37,7 +37,6 @@ _SPACE = re.compile(rf"(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])")
 _PERCENT = re.compile(r"(?<=\d)％")
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
 _DASH = re.compile(rf"(?<=[{CJK}])(?:--+|—(?!—))(?=[{CJK}])")
-_QUOTED = re.compile(rf"\"(?P<inner>[^\"\n]*[{CJK}][^\"\n]*)\"")
 
 
 @rule("punctuation", "中文里用全角标点和括号", fix=SAFE)
@@ -68,10 +67,48 @@ def quotes(page: Page, context: Context) -> Iterator[Finding]:
     如何修正：`make fix` 换成“”。
     """
     for number, line in enumerate(page.prose, start=1):
-        for match in _QUOTED.finditer(line) if '"' in line else ():
-            column = match.start() + 1
-            fix = Fix(number, column, match.group(0), f"“{match['inner']}”")
-            yield Finding(number, column, "中文里用了半角引号", "改为“”", fix)
+        if '"' not in line:
+            continue
+        for start, end, paired in quote_pairs(line):
+            if not paired:
+                yield Finding(number, start + 1, "半角引号在这一句中不成对", "手工改为“”：自动修正可能把引号改反")
+            elif _chinese_pair(line, start, end):
+                inner = line[start + 1 : end]
+                yield Finding(
+                    number,
+                    start + 1,
+                    "中文里用了半角引号",
+                    "改为“”",
+                    Fix(number, start + 1, f'"{inner}"', f"“{inner}”"),
+                )
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_WIDE = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef]")
+
+
+def quote_pairs(line: str) -> Iterator[tuple[int, int, bool]]:
+    """(opening, closing, paired) positions of the straight double quotes of a line, paired sentence by sentence.
+
+    A sentence holding an odd number of them yields its first quote unpaired: which ones belong together
+    cannot be known, and a wrong guess turns the quotation inside out.
+    """
+    offset = 0
+    for sentence in _SENTENCE_END.split(line):
+        marks = [offset + i for i, char in enumerate(sentence) if char == '"']
+        offset += len(sentence)
+        if len(marks) % 2:
+            yield marks[0], marks[0], False
+            continue
+        for opening, closing in zip(marks[::2], marks[1::2], strict=True):
+            yield opening, closing, True
+
+
+def _chinese_pair(line: str, start: int, end: int) -> bool:
+    """Quotes in Chinese: around Chinese or full-width text, or touching it (半角点"."); "English" stays."""
+    before = line[start - 1] if start else ""
+    after = line[end + 1] if end + 1 < len(line) else ""
+    return bool(_WIDE.search(line[start + 1 : end]) or _WIDE.match(before) or _WIDE.match(after))
 
 
 @rule("spacing", "汉字和数字之间不加空格", fix=SAFE)

@@ -122,6 +122,8 @@ def build(
         if preview:
             folders[_preview_pages(built.with_suffix(".pdf"), dist)] = dist / "preview"
         outputs.publish(scratch, site_target, files, folders)
+        if plugin.size_report:
+            print(plugin.size_report)  # DOCX 14.2 MB / 20 MB: against the upload limit of the submission system
         return dist / built.name
 
 

@@ -1,7 +1,8 @@
 """mkdocs-macros module: the macros writers use in pages.
 
 ``{{ fig("population.births") }}`` renders a figure; ``{{ table("…") }}`` and
-``{{ chart("…") }}`` place a table or chart of figures, ``{{ ref("…") }}`` names
+``{{ chart("…") }}`` place a table or chart of figures, ``{{ photos("…") }}`` a
+folder of photos two to a page, ``{{ ref("…") }}`` names
 its number; ``{{ missing("…") }}`` marks text the source lost. Pages are checked
 before rendering so that every problem comes back with its file and line.
 """
@@ -16,6 +17,7 @@ from mkdocs.exceptions import PluginError
 
 from shenbao.project import exhibits
 from shenbao.project import markers
+from shenbao.site import photo_pages
 from shenbao.site import sandbox
 from shenbao.project.plugin_options import PLUGIN_NAME
 from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
@@ -26,12 +28,29 @@ CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
 
 
-def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[[], str | None]) -> dict[str, Callable]:
+def make_macros(
+    book: FigureBook,
+    placed: exhibits.Exhibits,
+    page_uri: Callable[[], str | None],
+    docs_dir: Path | None = None,
+) -> dict[str, Callable]:
     """The macros pages may call, bound to one project's data.
 
     The build registers these with mkdocs-macros and the checks render pages
-    with the very same functions. ``page_uri`` tells which page is rendering.
+    with the very same functions. ``page_uri`` tells which page is rendering;
+    without ``docs_dir`` (the checks read text, not photos) ``photos()`` places nothing.
     """
+
+    def photos(folder: str) -> str:
+        """A folder of photos, two to a page, each over its numbered caption (照片1 …)."""
+        if docs_dir is None:
+            return ""
+        try:
+            return photo_pages.photos_markdown(photo_pages.folder_photos(docs_dir, page_uri() or "", folder))
+        except photo_pages.PhotoFolderError as error:
+            raise PluginError(
+                f"{docs_dir.name}/{page_uri() or '?'}: {error}（提示：把照片放进该文件夹，写相对本页的路径）"
+            ) from None
 
     def table(name: str) -> str:
         """A table of figures under its numbered caption (表1 …)."""
@@ -73,7 +92,15 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
                 )
             ) from None
 
-    return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing, "signature": signature}
+    return {
+        "table": table,
+        "chart": chart,
+        "ref": ref,
+        "fig": fig,
+        "missing": missing,
+        "signature": signature,
+        "photos": photos,
+    }
 
 
 def define_env(env) -> None:
@@ -88,7 +115,10 @@ def define_env(env) -> None:
     env.variables["exhibits"] = project.exhibits
     _withdraw_host(env)
     for name, function in make_macros(
-        project.figures, project.exhibits, lambda: env.page.file.src_uri if env.page else None
+        project.figures,
+        project.exhibits,
+        lambda: env.page.file.src_uri if env.page else None,
+        Path(env.conf.docs_dir),
     ).items():
         env.macro(function, name)
 
@@ -96,7 +126,7 @@ def define_env(env) -> None:
 # What mkdocs-macros itself hands every page; pages are rendered in the sandbox, this is defence in depth.
 _HOST_VARIABLES = ("config", "environment", "plugin", "git")
 _HOST_MACROS = ("context", "macros_info", "now", "fix_url")
-OWN_MACROS = ("fig", "table", "chart", "ref", "missing", "signature")
+OWN_MACROS = ("fig", "table", "chart", "ref", "missing", "signature", "photos")
 
 
 def _withdraw_host(env) -> None:

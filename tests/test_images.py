@@ -133,7 +133,7 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
     root = photo_project(tmp_path, "draft")
     result = run_cli(root, "build")
     assert result.returncode == 0, result.output
-    assert re.search(r"DOCX \d+\.\d MB / 20 MB", result.stdout)
+    assert re.search(r"DOCX：dist/.*\.docx（\d+\.\d MB / 20 MB）", result.stdout)
     box = export.print_box(DEFAULT)
     with zipfile.ZipFile(result.docx()) as docx:
         media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/") and n.endswith(".jpg")]

@@ -130,9 +130,14 @@ def megabytes(size: int) -> float:
     return size / 1_000_000
 
 
+def budget_text(path: Path, max_mb: float) -> str:
+    """``14.2 MB / 20 MB``: the file's size against its budget."""
+    return f"{megabytes(path.stat().st_size):.1f} MB / {max_mb:g} MB"
+
+
 def size_line(path: Path, max_mb: float) -> str:
-    """``DOCX 14.2 MB / 20 MB``, as the build reports it."""
-    return f"DOCX {megabytes(path.stat().st_size):.1f} MB / {max_mb:g} MB"
+    """``DOCX 14.2 MB / 20 MB``, as a refusal states it."""
+    return f"DOCX {budget_text(path, max_mb)}"
 
 
 def largest(copies: dict[str, str], count: int = 10) -> list[tuple[str, int]]:

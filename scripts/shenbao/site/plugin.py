@@ -62,7 +62,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self.layout: layout.Layout | None = None
         self.serving = False
         self._photos: set[str] = set()  # photos below docs/ published with screen copies, this build
-        self.size_report = ""  # "DOCX 14.2 MB / 20 MB" once a build's DOCX is written
+        self.size_report = ""  # "14.2 MB / 20 MB" once a build's DOCX is written
         self._export: export_job.ExportJob | None = None
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
@@ -224,7 +224,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     def _check_size(self, docx: Path) -> None:
         """Report the DOCX against its budget; a final one over it is refused with the heaviest photos named."""
         budget = self.config.docx_max_mb
-        self.size_report = images.size_line(docx, budget)
+        self.size_report = images.budget_text(docx, budget)
         if self.mode is not Mode.FINAL or images.megabytes(docx.stat().st_size) <= budget:
             return
         box = export.print_box(self.layout)
@@ -232,7 +232,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         docs = Path(self.project.docs_dir).name
         heaviest = "\n".join(f"  {docs}/{uri}：{images.megabytes(size):.1f} MB" for uri, size in images.largest(copies))
         raise PluginError(
-            f"{self.size_report}：终稿超过大小上限 docx_max_mb，不予生成"
+            f"{images.size_line(docx, budget)}：终稿超过大小上限 docx_max_mb，不予生成"
             + (f"。占用最多的图片：\n{heaviest}" if heaviest else "")
             + "\n（提示：减少或裁剪照片，或在 mkdocs.yml 的 plugins.shenbao 中调高 docx_max_mb）"
         )

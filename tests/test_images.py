@@ -13,8 +13,8 @@ from PIL import Image
 from conftest import make_project, run_cli
 from shenbao.docx import export, images
 from shenbao.docx.layout import DEFAULT
-from shenbao.site import images as site_images
 from shenbao.site import photo_pages
+from shenbao.site import screen_copies as site_images
 
 GPS_IFD, MAKE, MODEL, ORIENTATION = 0x8825, 0x010F, 0x0110, 0x0112
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import posixpath
 import urllib.parse
@@ -85,18 +86,74 @@ def resample(data: bytes, box: Box, dpi: int = PRINT_DPI, quality: int = JPEG_QU
         return out.getvalue()
 
 
-def cached_copy(source: Path, box: Box, cache: Path, dpi: int = PRINT_DPI, quality: int = JPEG_QUALITY) -> Path:
-    """The copy of ``source`` for ``box``, made now or found in ``cache`` by the hash of content and size."""
-    data = source.read_bytes()
-    key = hashlib.sha256(data)
-    key.update(f"|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}".encode())
-    path = cache / f"{key.hexdigest()[:32]}{source.suffix.lower()}"
+DIGESTS = "digests.json"  # in the cache: each photo's content hash by its path, size and modification time
+
+
+def _digest_index(cache: Path) -> dict[str, str]:
+    try:
+        index = json.loads((cache / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def _save_digest_index(cache: Path, index: dict[str, str]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{DIGESTS}.{os.getpid()}.part"
+    partial.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, cache / DIGESTS)  # the site's and the export's process may both write it: either is whole
+
+
+def content_digest(source: Path, index: dict[str, str]) -> str:
+    """The photo's SHA-256, read again only when its size or modification time changed.
+
+    A hundred phone photos are 300–600 MB: hashing them on every build would
+    cost more than the build itself.
+    """
+    stat = source.stat()
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    if key not in index:
+        with source.open("rb") as file:
+            index[key] = hashlib.file_digest(file, "sha256").hexdigest()
+    return index[key]
+
+
+def cached_copy(
+    source: Path,
+    box: Box,
+    cache: Path,
+    dpi: int = PRINT_DPI,
+    quality: int = JPEG_QUALITY,
+    index: dict[str, str] | None = None,
+) -> Path:
+    """The copy of ``source`` for ``box``, made now or found in ``cache`` by the hash of content and size.
+
+    Given ``index`` (``_digest_index``), content hashes are looked up there; the caller saves it.
+    """
+    digests = index if index is not None else {}
+    parameters = f"{content_digest(source, digests)}|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}"
+    path = cache / f"{hashlib.sha256(parameters.encode()).hexdigest()[:32]}{source.suffix.lower()}"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(resample(data, box, dpi, quality))
+        partial.write_bytes(resample(source.read_bytes(), box, dpi, quality))
         os.replace(partial, path)  # two builds making the same copy at once both end with a whole file
     return path
+
+
+def cached_copies(sources: dict[str, Path], make, cache: Path) -> dict:
+    """``make(source, index)`` for each source, with the content hashes of earlier builds; unreadable ones left out."""
+    index = _digest_index(cache)
+    known = dict(index)
+    made = {}
+    for name, source in sources.items():
+        try:
+            made[name] = make(source, index)
+        except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+            continue  # not an image Pillow reads: published (or embedded by pandoc) as it is
+    if index != known:
+        _save_digest_index(cache, index)
+    return made
 
 
 def page_images(document: Document) -> list[str]:
@@ -112,15 +169,10 @@ def page_images(document: Document) -> list[str]:
 
 def print_copies(document: Document, docs_dir: Path, box: Box, cache: Path) -> dict[str, str]:
     """Each photo's print copy, by the path pages use, for the DOCX's resources."""
-    copies = {}
-    for uri in page_images(document):
-        source = docs_dir / uri
-        if uri not in document.resources and source.is_file():
-            try:
-                copies[uri] = str(cached_copy(source, box, cache))
-            except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
-                continue  # not an image Pillow reads: pandoc embeds (or reports) the file as it is
-    return copies
+    sources = {uri: docs_dir / uri for uri in page_images(document) if uri not in document.resources}
+    sources = {uri: path for uri, path in sources.items() if path.is_file()}
+    made = cached_copies(sources, lambda source, index: cached_copy(source, box, cache, index=index), cache)
+    return {uri: str(path) for uri, path in made.items()}
 
 
 # --- the size budget -------------------------------------------------------------------

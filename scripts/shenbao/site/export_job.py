@@ -25,12 +25,14 @@ import types
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
+
 # imported in the fork server before any export forks from it
 PRELOAD = ["shenbao.docx.export", "shenbao.docx.reference", "shenbao.docx.images"]
 _context = multiprocessing.get_context("forkserver")
 
 
-class ExportFailed(Exception):
+class ExportFailed(ShenbaoError):
     """The export ended with an error; the message is the export's own (in Chinese)."""
 
 

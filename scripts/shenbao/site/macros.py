@@ -15,14 +15,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from shenbao.project import exhibits
-from shenbao.project import markers
-from shenbao.site import photo_pages
-from shenbao.site import sandbox
-from shenbao.project.plugin_options import PLUGIN_NAME
-from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
-from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 from shenbao.errors import LocatedError, hinted
+from shenbao.project import exhibits, markers
+from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
+from shenbao.project.plugin_options import PLUGIN_NAME
+from shenbao.site import photo_pages, sandbox
+from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
@@ -48,9 +46,8 @@ def make_macros(
         try:
             return photo_pages.photos_markdown(photo_pages.folder_photos(docs_dir, page_uri() or "", folder))
         except photo_pages.PhotoFolderError as error:
-            raise PluginError(
-                f"{docs_dir.name}/{page_uri() or '?'}: {error}（提示：把照片放进该文件夹，写相对本页的路径）"
-            ) from None
+            where = f"{docs_dir.name}/{page_uri() or '?'}"
+            raise PluginError(str(LocatedError(where, 0, 0, error.message, error.hint))) from None
 
     def table(name: str) -> str:
         """A table of figures under its numbered caption (表1 …)."""

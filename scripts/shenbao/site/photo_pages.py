@@ -13,14 +13,18 @@ import posixpath
 from pathlib import Path
 
 from shenbao.docx.images import SUFFIXES
+from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
 
 PER_PAGE = 2
 CAPTION_PREFIX = "照片"
 
 
-class PhotoFolderError(Exception):
+class PhotoFolderError(ShenbaoError):
     """The folder a ``photos()`` call names is missing or holds no photo; the message says which."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "把照片放进该文件夹，写相对本页的路径")
 
 
 def folder_photos(docs_dir: Path, page_uri: str, folder: str) -> list[str]:

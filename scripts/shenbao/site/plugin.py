@@ -20,26 +20,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao.site import changes_page
-from shenbao.site import charts
+from shenbao.docx import export, images, layout
+from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
-from shenbao.docx import export
-from shenbao.docx import images
-from shenbao.docx import layout
-from shenbao.site import print_css
-from shenbao.site import checklist_page
-from shenbao.site import export_job
-from shenbao.site import images as site_images
-from shenbao.text import scanner
 from shenbao.project import sources
-from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
-from shenbao.site.macros import chart_uri
 from shenbao.project.markers import MISSING, PLACEHOLDER
+from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.docx.job import DocxInfo, DocxJob
+from shenbao.site import changes_page, charts, checklist_page, export_job, print_css, screen_copies
+from shenbao.site.macros import chart_uri
+from shenbao.text import scanner
 
 DOWNLOADS = "downloads"
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
@@ -144,13 +137,13 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         """Publish each photo upright and without EXIF, with a screen copy the pages show."""
         docs_dir = Path(config.docs_dir)
         found = [f for f in files if images.is_photo(f.src_uri) and f.abs_src_path and not f.generated_by]
-        copies = site_images.published_copies(docs_dir, [f.src_uri for f in found], self._image_cache)
+        copies = screen_copies.published_copies(docs_dir, [f.src_uri for f in found], self._image_cache)
         for file in found:
             if file.src_uri in copies:
                 original, screen = copies[file.src_uri]
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, abs_src_path=str(original)))
-                files.append(File.generated(config, site_images.screen_uri(file.src_uri), abs_src_path=str(screen)))
+                files.append(File.generated(config, screen_copies.screen_uri(file.src_uri), abs_src_path=str(screen)))
         self._photos = set(copies)
 
     @property
@@ -167,7 +160,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             raise located(config, uri, line, *scanner.active_html_problem(found))
         if problem := scanner.front_matter_problem(page.file.content_string):
             line, said = problem
-            raise located(config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT)
+            raise located(
+                config, uri, line, f"页面开头的 front matter 不是有效的 YAML：{said}", scanner.FRONT_MATTER_HINT
+            )
         if uri == checklist_page.REVIEW_PAGE:  # rendered last, when every other page is known
             titles = {p.src_uri: (p.headings[0].text if p.headings else p.src_uri) for p in self.document.pages}
             kind = "终稿" if self.mode is Mode.FINAL else "草稿"
@@ -183,7 +178,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             except changes_page.ChangesError as error:
                 raise PluginError(str(error)) from None
         markdown = self.document.add_page(uri, markdown, page.meta)
-        return site_images.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
+        return screen_copies.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
 
     @event_priority(100)  # before search indexes the page
     def on_page_context(self, context, page, config, nav):
@@ -231,11 +226,10 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         copies = images.print_copies(self.document, Path(self.project.docs_dir), box, self._image_cache)
         docs = Path(self.project.docs_dir).name
         heaviest = "\n".join(f"  {docs}/{uri}：{images.megabytes(size):.1f} MB" for uri, size in images.largest(copies))
-        raise PluginError(
-            f"{images.size_line(docx, budget)}：终稿超过大小上限 docx_max_mb，不予生成"
-            + (f"。占用最多的图片：\n{heaviest}" if heaviest else "")
-            + "\n（提示：减少或裁剪照片，或在 mkdocs.yml 的 plugins.shenbao 中调高 docx_max_mb）"
-        )
+        message = f"{images.size_line(docx, budget)}：终稿超过大小上限 docx_max_mb，不予生成"
+        if heaviest:
+            message += f"。占用最多的图片：\n{heaviest}\n"
+        raise PluginError(hinted(message, "减少或裁剪照片，或在 mkdocs.yml 的 plugins.shenbao 中调高 docx_max_mb"))
 
     # --- the export process ---------------------------------------------------------
 

@@ -27,16 +27,12 @@ def screen_uri(uri: str) -> str:
 
 def published_copies(docs_dir: Path, uris: list[str], cache: Path) -> dict[str, tuple[Path, Path]]:
     """For each photo below docs/: its full-size published copy and its screen copy."""
-    made = {}
-    for uri in uris:
-        source = docs_dir / uri
-        try:
-            original = images.cached_copy(source, images.FULL, cache, SCREEN_DPI, images.ORIGINAL_QUALITY)
-            screen = images.cached_copy(source, SCREEN, cache, SCREEN_DPI)
-        except (OSError, SyntaxError, ValueError, images.Image.DecompressionBombError):
-            continue  # not an image Pillow reads: published as it is
-        made[uri] = (original, screen)
-    return made
+
+    def both(source: Path, index: dict[str, str]) -> tuple[Path, Path]:
+        original = images.cached_copy(source, images.FULL, cache, SCREEN_DPI, images.ORIGINAL_QUALITY, index)
+        return original, images.cached_copy(source, SCREEN, cache, SCREEN_DPI, index=index)
+
+    return images.cached_copies({uri: docs_dir / uri for uri in uris}, both, cache)
 
 
 _OPENING_LINK = re.compile(r"\[$")

@@ -9,17 +9,16 @@ import time
 import pytest
 
 from shenbao.docx import export
+from shenbao.docx.job import DocxJob
+from shenbao.docx.layout import DEFAULT
+from shenbao.project.plugin_options import Mode
 from shenbao.site import export_job
 
 
 def test_an_error_in_the_export_process_arrives_as_its_chinese_message(tmp_path):
-    job = export_job.ExportJob(
-        export.run_pandoc,
-        markdown="正文",
-        output=tmp_path,  # a folder: pandoc cannot write the file
-        draft=True,
-        resource_path=tmp_path,
-    )
+    docx_job = DocxJob(Mode.DRAFT, DEFAULT, tmp_path)
+    # a folder where the file should go: pandoc cannot write it
+    job = export_job.ExportJob(export.run_pandoc, markdown="正文", output=tmp_path, job=docx_job)
     with pytest.raises(export_job.ExportFailed, match="pandoc 转换失败。pandoc 的原话："):
         job.wait()
     assert not job.process.is_alive()

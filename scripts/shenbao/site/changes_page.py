@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import difflib
 import html
-import subprocess
 from pathlib import Path
 
-from shenbao.word import tracked_changes
-from shenbao.word import comments
-from shenbao.project.figures import escape_markdown
 from shenbao.errors import ShenbaoError
-from shenbao.text.words import word_diff
+from shenbao.project.figures import escape_markdown
 from shenbao.project.revision import git
+from shenbao.text.words import word_diff
+from shenbao.word import comments
 
 CHANGES_PAGE = "changes.md"
 STUB = "---\ndocx: false\n---\n"  # front matter of the generated file: kept out of the DOCX

@@ -13,9 +13,9 @@ import warnings
 from dataclasses import asdict
 from pathlib import Path
 
+from shenbao.errors import ShenbaoError
 from shenbao.project.exhibits import ChartSpec
 from shenbao.project.figures import FigureBook
-from shenbao.errors import ShenbaoError
 
 CJK_FONT = "Noto Sans CJK SC"
 PRINT_DPI = 300

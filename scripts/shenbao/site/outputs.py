@@ -10,7 +10,6 @@ next build can tell a folder of a live build from one a killed build left.
 """
 
 from __future__ import annotations
-from shenbao.errors import ShenbaoError
 
 import contextlib
 import os
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
+from shenbao.errors import ShenbaoError
 
 SCRATCH_PREFIXES = (".site-", ".preview-")
 UNLOCKED_GRACE_SECONDS = 60  # a folder whose lock is not there yet may be a build that is just starting

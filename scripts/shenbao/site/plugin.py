@@ -196,9 +196,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             "unknown": sum(1 for item in items if item.kind == PLACEHOLDER),
             "missing": sum(1 for item in items if item.kind == MISSING),
         }
-        info = DocxInfo(
-            config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label
-        )
+        info = DocxInfo(config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label)
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         self._start_export(document, output, info, preview)

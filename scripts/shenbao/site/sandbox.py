@@ -11,7 +11,6 @@ the same things before rendering, with their lines, for the build and for
 """
 
 from __future__ import annotations
-from shenbao.errors import ShenbaoError
 
 import os
 import traceback
@@ -21,6 +20,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
+
+from shenbao.errors import ShenbaoError
 
 # Jinja's globals a page may use; lipsum, cycler and joiner are left out (lipsum reaches Python's modules).
 SAFE_GLOBALS = frozenset({"range", "dict", "namespace"})

@@ -13,8 +13,8 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from shenbao.site import sandbox
 from shenbao.project.figures import closest_names
+from shenbao.site import sandbox
 
 # Names Jinja itself provides inside templates, besides its globals (range, dict …).
 JINJA_NAMES = frozenset({"loop", "self", "caller", "varargs", "kwargs"})

@@ -9,7 +9,7 @@ SHENBAO := $(PY) -m shenbao -f $(CONFIG)
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build final preview serve check fix new import redline comments test test-fast bench system-deps chart-font reference clean
+.PHONY: help build final preview serve check fix new import redline comments sheet-export sheet-import test test-fast bench system-deps chart-font reference clean
 
 $(READY): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ help: ## list the commands
 build: $(READY) chart-font ## build the site (site/) and the draft DOCX (dist/)
 	$(SHENBAO) build
 
-final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing
-	$(SHENBAO) final
+final: $(READY) system-deps ## build the final DOCX; refuses while figures or text are missing or check has errors (ALLOW_CHECK_ERRORS=1)
+	$(SHENBAO) final $(if $(ALLOW_CHECK_ERRORS),--allow-check-errors)
 
 preview: $(READY) system-deps ## render the draft DOCX to PDF and PNG pages (dist/preview/)
 	$(SHENBAO) preview
@@ -46,6 +46,13 @@ new: $(READY) ## start a new application: make new DIR=path [TITLE=…]
 import: $(READY) ## import a Word file as pages and figures: make import FILE=last-year.docx [INTO=folder]
 	@test -n "$(FILE)" || { echo "用法：make import FILE=文件.docx [INTO=项目文件夹] [PREFIX=分组名] [FORCE=1]"; exit 2; }
 	$(PY) -m shenbao import "$(FILE)" $(if $(INTO),--into "$(INTO)") $(if $(PREFIX),--prefix "$(PREFIX)") $(if $(FORCE),--force)
+
+sheet-export: $(READY) ## the 填报表 of open values for other departments (ALL=1 GROUP=g PER_GROUP=1 OUT=file.xlsx)
+	$(SHENBAO) sheet export $(if $(ALL),--all) $(if $(GROUP),--group "$(GROUP)") $(if $(PER_GROUP),--per-group) $(if $(OUT),-o "$(OUT)")
+
+sheet-import: $(READY) ## read a returned 填报表 into data/figures.yml: make sheet-import FILE=returned.xlsx [FORCE=1]
+	@test -n "$(FILE)" || { echo "用法：make sheet-import FILE=填好的工作簿.xlsx [FORCE=1]"; exit 2; }
+	$(SHENBAO) sheet import "$(FILE)" $(if $(FORCE),--force)
 
 redline: $(READY) chart-font ## DOCX of Word tracked changes since FROM=<rev> (to TO=<rev>, else the working tree)
 	@test -n "$(FROM)" || { echo "错误：请指定 FROM=<修订版本>，例如 make redline FROM=v1.0" >&2; exit 2; }

@@ -13,6 +13,8 @@ need_file() { [ -e "$1" ] || packages+=("$2"); }
 need_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 if [ "${1:-all}" != "fonts" ]; then
 need soffice libreoffice-writer-nogui
+# Calc reads the 填报表 in the workbook test (xlsx → CSV), as the people filling it in do
+need_file /usr/lib/libreoffice/program/libsclo.so libreoffice-calc-nogui
 need pdftotext poppler-utils
 need chromium chromium
 need fc-match fontconfig

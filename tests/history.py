@@ -85,3 +85,61 @@ def make_history(where: Path) -> History:
     move_service_section_first(project / "docs" / "b-work.md")
     git(project, "commit", "-qam", "Move", author=AUTHORS["move"][0], date=AUTHORS["move"][1])
     return History(project, first, git(project, "rev-parse", "--short", "HEAD"))
+
+
+# The harder history: every kind of change a reviewer meets, each by an author of its own.
+HARD_AUTHORS = {
+    "footnote": ("戊", "2024-05-05T09:00:00+08:00"),
+    "link": ("己", "2024-05-06T09:00:00+08:00"),
+    "attachment": ("庚", "2024-05-07T09:00:00+08:00"),
+    "cuts": ("辛", "2024-05-08T09:00:00+08:00"),
+    "rename": ("壬", "2024-05-09T09:00:00+08:00"),
+    "figures-note": ("癸", "2024-05-10T09:00:00+08:00"),
+}
+LONG_HEADING = "狠抓学习，确保认识到位，全面提高各级领导干部和全体工作人员对人口与计划生育工作重要意义的认识水平"
+LAST_PARAGRAPH = "以上图片均为原件扫描件，原件存档备查。"
+
+
+def make_hard_history(where: Path) -> History:
+    """``make_history``'s changes, then a changed footnote, link text and attachment, a deleted table,
+    section and last paragraph, a heading renamed past 40 characters, and a figures.yml edit elsewhere."""
+    project = make_project(where, "complete")
+    pictures = project / "docs" / "d-pictures.md"
+    pictures.write_text(pictures.read_text(encoding="utf-8").rstrip() + f"\n\n{LAST_PARAGRAPH}\n", encoding="utf-8")
+    (project / ".gitignore").write_text("site/\ndist/\n.cache/\n", encoding="utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "First version")
+    first = git(project, "rev-parse", "--short", "HEAD")
+    basics, work = project / "docs" / "a-basics.md", project / "docs" / "b-work.md"
+    edit(basics, "具体做法见", "主要做法见")
+    edit(basics, "| 宣传经费 |", "| 宣传教育经费 |")
+    git(project, "commit", "-qam", "Wording", author=AUTHORS["wording"][0], date=AUTHORS["wording"][1])
+    edit(project / "data" / "figures.yml", "value: 1271", "value: 1300")
+    git(project, "commit", "-qam", "Births", author=AUTHORS["figure"][0], date=AUTHORS["figure"][1])
+    move_service_section_first(work)
+    git(project, "commit", "-qam", "Move", author=AUTHORS["move"][0], date=AUTHORS["move"][1])
+
+    def commit(kind: str) -> None:
+        git(project, "commit", "-qam", kind, author=HARD_AUTHORS[kind][0], date=HARD_AUTHORS[kind][1])
+
+    edit(basics, "样例市统计公报", "样例市2024年统计公报")
+    commit("footnote")
+    edit(work, "返回[基本情况](a-basics.md)", "返回[基本情况一览](a-basics.md)")
+    commit("link")
+    edit(project / "docs" / "c-statistics.md", "}}。", "}}，与上年同期基本持平。")
+    commit("attachment")
+    edit(basics, '，主要指标见{{ ref("indicators") }}', "")
+    edit(basics, '{{ table("indicators") }}\n\n', "")
+    text = work.read_text(encoding="utf-8")
+    start = text.index("#### 定期组织学习")
+    end = text.index("{% endfor %}", start) + len("{% endfor %}\n")
+    work.write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(pictures, f"\n\n{LAST_PARAGRAPH}", "")
+    commit("cuts")
+    edit(work, "### 狠抓学习，确保认识到位", f"### {LONG_HEADING}")
+    commit("rename")
+    figures = project / "data" / "figures.yml"
+    figures.write_text(figures.read_text(encoding="utf-8") + "# 核对：2024年5月\n", encoding="utf-8")
+    commit("figures-note")
+    return History(project, first, git(project, "rev-parse", "--short", "HEAD"))

@@ -92,7 +92,9 @@ def test_a_misspelt_rule_id_in_check_yml_is_reported(seeded):
     (seeded / "data" / "check.yml").write_text("ignore:\n  - typed-numbr\n", encoding="utf-8")
     result = run_cli(seeded, "check")
     assert result.returncode == 1
-    assert result.stdout.startswith("data/check.yml:2:5: settings: 没有规则 “typed-numbr”（提示：是否想用：typed-number）")
+    assert result.stdout.startswith(
+        "data/check.yml:2:5: settings: 没有规则 “typed-numbr”（提示：是否想用：typed-number）"
+    )
 
 
 def test_the_old_check_yml_keys_still_work(seeded):

@@ -179,7 +179,7 @@ def test_every_figure_is_in_the_text_and_every_unknown_is_a_highlighted_placehol
             assert f"【待填：{figure.label}】" in text, figure.name
     placeholder_runs = [r for r in body.iter(W + "r") if wval(r, "w:rPr/w:rStyle") == "Placeholder"]
     assert len(placeholder_runs) >= len(FIGURES.unknown())
-    assert wval(style_of(styles, "Placeholder"), "w:rPr/w:highlight") == "yellow"
+    assert wval(style_of(styles, "Placeholder"), "w:rPr/w:shd", "fill") == "FFFF00"
     assert "【原文缺失：" in text
 
 

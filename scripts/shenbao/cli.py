@@ -93,7 +93,9 @@ def build(
     from mkdocs.config import load_config
 
     from shenbao.project.plugin_options import PLUGIN_NAME
+    from shenbao.site import readiness
 
+    readiness.use_checks(_run_checks)  # check sits above the site: it is handed down, not imported
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
     root = config_path.parent
@@ -138,6 +140,19 @@ def _preview_pages(pdf: Path, dist: Path) -> Path:
     return folder
 
 
+def _run_checks(root: Path):
+    """What ``shenbao check`` reports, for the checklist page and ``final``."""
+    from shenbao.check.rule import ERROR
+    from shenbao.check.runner import check_project
+    from shenbao.site import readiness
+
+    errors, warnings = [], []
+    for diagnostic in check_project(root).diagnostics:
+        problem = readiness.Problem(diagnostic.path, diagnostic.line, f"{diagnostic.rule}: {diagnostic.message}")
+        (errors if diagnostic.severity == ERROR else warnings).append(problem)
+    return readiness.CheckStatus(True, errors, warnings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="shenbao", description="申报材料：构建网站和 DOCX，检查正文和数据")
     parser.add_argument("-f", "--config-file", default="mkdocs.yml")
@@ -145,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_command = commands.add_parser("build", help="构建网站（site/）和草稿 DOCX（dist/）")
     build_command.add_argument("--since", help="网站上加一页“自 <修订版本> 以来的修改”")
-    commands.add_parser("final", help="构建终稿 DOCX；仍有待填数据或缺失原文时拒绝并列出")
+    final = commands.add_parser("final", help="构建终稿 DOCX；仍有待填数据、缺失原文或检查错误时拒绝并列出")
+    final.add_argument("--allow-check-errors", action="store_true", help="shenbao check 报告错误时仍生成终稿")
     commands.add_parser("preview", help="构建草稿并用 LibreOffice 渲染为 PDF 和 PNG（dist/preview/）")
     check = commands.add_parser("check", help="检查数据、引用、术语和排版，不修改文件")
     check.add_argument("--fix", action="store_true", help="修正可以无歧义修正的术语和标点")
@@ -171,9 +187,21 @@ def main(argv: list[str] | None = None) -> int:
     redline = commands.add_parser("redline", help="生成两个修订版本之间的修订稿 DOCX（Word 修订）")
     redline.add_argument("--from", dest="base", required=True, help="审阅者看过的版本（git 修订版本）")
     redline.add_argument("--to", dest="head", default="", help="新版本；不写时为当前工作区")
+    sheet = commands.add_parser("sheet", help="填报表：把待填数据导出为 Excel 工作簿，或把填好的工作簿导入数据")
+    sheet_commands = sheet.add_subparsers(dest="sheet_command", required=True)
+    sheet_export = sheet_commands.add_parser("export", help="导出待填数据的工作簿（.xlsx）")
+    sheet_export.add_argument("--all", action="store_true", help="也列出已知的值，供填报单位核对")
+    sheet_export.add_argument("--group", default="", help="只导出这一分组的数据项（如 county）")
+    sheet_export.add_argument("--per-group", action="store_true", help="每个分组一个工作表（默认全部在一个工作表中）")
+    sheet_export.add_argument("-o", "--output", help="工作簿的路径（默认 dist/填报表.xlsx）")
+    sheet_import = sheet_commands.add_parser("import", help="把填好的工作簿导入 data/figures.yml")
+    sheet_import.add_argument("file", help="填好的 .xlsx 工作簿")
+    sheet_import.add_argument("--force", action="store_true", help="用表中的值覆盖已有的不同的值")
     args = parser.parse_args(argv)
     if args.command == "import":
         return cmd_import(args)
+    if args.command == "sheet":
+        return sheet_command(args)
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -202,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "redline":
             return redline_command(Path(args.config_file).resolve().parent, args.base, args.head)
         project = Path(args.config_file).resolve().parent
+        if args.command == "final" and not args.allow_check_errors and _check_refuses(project):
+            return 1
         wants_preview = args.command == "preview"
         since = getattr(args, "since", None)
         mode = Mode.FINAL if args.command == "final" else Mode.DRAFT
@@ -242,6 +272,9 @@ def _serve(config_file: str, dev_addr: str) -> int:
     """``mkdocs serve`` with the project's settings; the DOCX follows each rebuild without delaying it."""
     from mkdocs.commands.serve import serve
 
+    from shenbao.site import readiness
+
+    readiness.use_checks(_run_checks)  # the checklist shows check's status after every rebuild
     config_path = Path(config_file).resolve()
     _quiet_logging(False, config_path)  # errors in Chinese, as build says them
     logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", each rebuild
@@ -288,6 +321,50 @@ def check_command(args: argparse.Namespace) -> int:
         print("\n".join(unreadable), file=sys.stderr)
         return 1
     return run_checks(root, fix=args.fix, unsafe_fixes=args.unsafe_fixes, select=select, ignore=ignore)
+
+
+def _check_refuses(root: Path) -> bool:
+    """``final`` refuses what ``check`` calls an error, listing each as the open values are listed."""
+    status = _run_checks(root)
+    if not status.errors:
+        return False
+    print(f"错误：shenbao check 报告 {len(status.errors)} 个错误，不能生成终稿：", file=sys.stderr)
+    for problem in status.errors:
+        print(f"  {problem}", file=sys.stderr)
+    print("改正后再运行 shenbao final（确需先出终稿时加 --allow-check-errors）。", file=sys.stderr)
+    return True
+
+
+def sheet_command(args: argparse.Namespace) -> int:
+    """``sheet export`` and ``sheet import``: every problem one Chinese line, never a traceback."""
+    from shenbao.errors import ShenbaoError
+    from shenbao.project.project import Project, ProjectError
+    from shenbao.project.sheets import importing, workbook
+    from shenbao.text import textfile
+
+    config = Path(args.config_file).resolve()
+    try:
+        project = Project.load(config)
+        if args.sheet_command == "export":
+            data = workbook.project_workbook(project, args.all, args.group, args.per_group)
+            out = (
+                Path(args.output) if args.output else project.root / project.options.output_dir / workbook.DEFAULT_NAME
+            )
+            count = len(workbook.chosen_figures(project, args.all, args.group))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            textfile.write_atomically(out, data)  # an earlier workbook stays whole until this one is
+            print(f"填报表：{shown_path(out, project.root)}（{count} 项）")
+            return 0
+        outcome = importing.import_workbook(
+            Path(args.file), project.root / project.options.figures, project.options.figures, args.force
+        )
+    except (ProjectError, ShenbaoError, OSError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    print(outcome.summary())
+    if outcome.written:
+        print(f"已写入 {project.options.figures}")
+    return 1 if outcome.refused else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -22,9 +21,9 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
-from shenbao.docx import images, raw_blocks, render, source_anchors, typeset
+from shenbao.docx import images, package, raw_blocks, render, source_anchors, typeset
 from shenbao.docx.job import DocxInfo, DocxJob
-from shenbao.docx.layout import Layout
+from shenbao.docx.layout import CHARACTER_SPACING_CONTROL, Layout
 from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
 from shenbao.project.document import Document, RenderedPage, resolve_path
@@ -308,44 +307,30 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-_CORE_NAMESPACES = {
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dc": "http://purl.org/dc/elements/1.1/",
-}
-
-
-def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
+def core_values(info: DocxInfo) -> dict[str, str]:
     """Title, author, language and revision, as File > Properties shows them."""
     values = {"dc:title": info.title, "dc:creator": info.author, "dc:language": "zh-CN"}
     if info.revision:
         values |= {"dc:description": f"修订版本：{info.revision}", "cp:version": info.revision}
-    for name, value in values.items():
-        prefix, local = name.split(":")
-        tag = f"{{{_CORE_NAMESPACES[prefix]}}}{local}"
-        element = root.find(tag)
-        if element is None:
-            element = etree.SubElement(root, tag)
-        element.text = value
+    return values
 
 
-# Without it Word opens the file in compatibility mode (pandoc writes none), where a table's text,
-# not its border, lines up with the margin: the table sticks out of the type area by its cell margin.
-_COMPAT = (
-    b'<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
-    b' w:val="15"/></w:compat>'
-)
-_AFTER_COMPAT = re.compile(
-    rb"<w:(?:docVars|rsids|mathPr|attachedSchema|themeFontLang|clrSchemeMapping|decimalSymbol)\b"
-)
+def set_core_properties(root: etree._Element, info: DocxInfo) -> None:
+    package.core_edit(core_values(info))(root)
 
 
-def current_word_mode(settings_xml: bytes) -> bytes:
-    """Declare the current Word (2013+) layout mode in settings.xml, where the schema's order puts it."""
-    if b"<w:compat>" in settings_xml or b"<w:compat " in settings_xml:
-        return settings_xml
-    found = _AFTER_COMPAT.search(settings_xml)
-    at = found.start() if found else settings_xml.rindex(b"</w:settings>")
-    return settings_xml[:at] + _COMPAT + settings_xml[at:]
+def current_word_mode(settings: etree._Element) -> None:
+    """Declare the current Word (2013+) layout mode, and the punctuation rule the grid is set for.
+
+    Without w:compat Word opens the file in compatibility mode (pandoc writes none), where a table's text,
+    not its border, lines up with the margin: the table sticks out of the type area by its cell margin.
+    """
+    if settings.find(package.w("compat")) is None:
+        compat = package.insert_child(settings, package.element("compat"))
+        setting = package.element("compatSetting", name="compatibilityMode", val="15")
+        setting.set(package.w("uri"), "http://schemas.microsoft.com/office/word")
+        compat.append(setting)
+    package.child(settings, "characterSpacingControl").set(package.w("val"), CHARACTER_SPACING_CONTROL)
 
 
 def finish_docx(path: Path, job: DocxJob) -> None:
@@ -354,22 +339,12 @@ def finish_docx(path: Path, job: DocxJob) -> None:
     The package is rewritten part by part (zlib and lxml do the work), which
     keeps this off the interpreter while MkDocs writes the site beside it.
     """
-
-    def core(data: bytes) -> bytes:
-        root = etree.fromstring(data)
-        set_core_properties(root, job.info)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def body(data: bytes) -> bytes:
-        return typeset.typeset_document(data, job.layout)
-
-    edits = {"word/document.xml": body, "docProps/core.xml": core, "word/settings.xml": current_word_mode}
-    rewritten = path.with_name(path.name + ".props")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, edits[item.filename](data) if item.filename in edits else data)
-    os.replace(rewritten, path)
+    edits = {
+        "word/document.xml": lambda root: typeset.typeset_body(root, job.layout),
+        package.CORE_PART: package.core_edit(core_values(job.info)),
+        "word/settings.xml": current_word_mode,
+    }
+    package.rewrite_parts(path, edits)
 
 
 def partial_path(output: Path) -> Path:

@@ -654,14 +654,23 @@ STYLE_NAMES = {
 # size of whatever they stand in (a 4号 cell, a 楷体 cover line, a 黑体 heading).
 @dataclass(frozen=True)
 class MarkStyle:
-    fill: str  # shading, which every renderer shows
-    highlight: str  # Word's highlighter colour, which Word lists as such
+    # Shading only: the schema allows no w:highlight in a style's run properties, and Word ignores one
+    # set there; shading is allowed and every renderer (Word, WPS, LibreOffice, the site) shows it.
+    fill: str
     bold: bool = False
 
 
 PLACEHOLDER_STYLE = "Placeholder"
 MISSING_STYLE = "Missing Text"
 CHARACTER_STYLES = {
-    PLACEHOLDER_STYLE: MarkStyle(fill="FFFF00", highlight="yellow"),
-    MISSING_STYLE: MarkStyle(fill="D3D3D3", highlight="lightGray", bold=True),
+    PLACEHOLDER_STYLE: MarkStyle(fill="FFFF00"),
+    MISSING_STYLE: MarkStyle(fill="D3D3D3", bold=True),
 }
+
+# settings.xml's w:characterSpacingControl. GB/T 9704 sets 28 characters on every line of the 22×28 grid;
+# the line's width and the body's character spacing are computed for exactly 28 full-width characters.
+# compressPunctuation (Word's default for Chinese) would squeeze ，。、 to half width and let a line take
+# 29 or 30 characters wherever punctuation falls, so the grid and the page breaks would no longer be the
+# ones computed here (and LibreOffice, which renders the preview, does not compress). doNotCompress keeps
+# every character one grid cell wide, in Word, WPS and LibreOffice alike.
+CHARACTER_SPACING_CONTROL = "doNotCompress"

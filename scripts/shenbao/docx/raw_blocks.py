@@ -5,9 +5,11 @@ Each function returns a string for a ```` ```{=openxml} ```` block.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import hashlib
 
-from shenbao.docx import layout
+from lxml import etree
+
+from shenbao.docx import layout, package
 from shenbao.docx.layout import Layout
 from shenbao.project.numbering import Heading
 
@@ -19,11 +21,26 @@ def raw_block(xml: str) -> str:
     return f"\n```{{=openxml}}\n{xml}\n```\n"
 
 
+_e = package.element
+
+
+def _paragraph(*children: etree._Element) -> etree._Element:
+    paragraph = _e("p")
+    paragraph.extend(children)
+    return paragraph
+
+
+def _wrapped(tag: str, *children: etree._Element, **attributes: object) -> etree._Element:
+    made = _e(tag, **attributes)
+    made.extend(children)
+    return made
+
+
 def page_break() -> str:
-    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    return package.fragment(_paragraph(_wrapped("r", _e("br", type="page"))))
 
 
-def section_geometry(page: Layout) -> str:
+def geometry(page: Layout) -> list[etree._Element]:
     """Page size, margins and grid, shared by the reference document and the cover's section break.
 
     A 公文 page declares its grid of 22 lines, as Word's page setup shows it; the
@@ -31,15 +48,18 @@ def section_geometry(page: Layout) -> str:
     """
     margins = {side: layout.mm(getattr(page.margins, side)) for side in ("top", "right", "bottom", "left")}
     if page.lines_per_page:
-        grid = f'<w:docGrid w:type="lines" w:linePitch="{page["body"].line_spacing.word()[0]}"/>'
+        grid = _e("docGrid", type="lines", linePitch=page["body"].line_spacing.word()[0])
     else:
-        grid = '<w:docGrid w:linePitch="312"/>'
-    return (
-        f'<w:pgSz w:w="{layout.PAGE_WIDTH}" w:h="{layout.PAGE_HEIGHT}"/>'
-        f'<w:pgMar w:top="{margins["top"]}" w:right="{margins["right"]}" w:bottom="{margins["bottom"]}"'
-        f' w:left="{margins["left"]}" w:header="{layout.HEADER_DISTANCE}" w:footer="{page.footer_distance}"'
-        ' w:gutter="0"/>' + grid
-    )
+        grid = _e("docGrid", linePitch=312)
+    return [
+        _e("pgSz", w=layout.PAGE_WIDTH, h=layout.PAGE_HEIGHT),
+        _e("pgMar", **margins, header=layout.HEADER_DISTANCE, footer=page.footer_distance, gutter=0),
+        grid,
+    ]
+
+
+def section_geometry(page: Layout) -> str:
+    return package.fragment(*geometry(page))
 
 
 def front_matter_section_end(page: Layout) -> str:
@@ -47,17 +67,23 @@ def front_matter_section_end(page: Layout) -> str:
 
     The body's section, taken from the reference document, then restarts at page 1.
     """
-    return f'<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/>{section_geometry(page)}</w:sectPr></w:pPr></w:p>'
+    section = _wrapped("sectPr", _e("type", val="nextPage"), *geometry(page))
+    return package.fragment(_paragraph(_wrapped("pPr", section)))
 
 
-def _run(text: str) -> str:
+def _run(text: str) -> etree._Element:
     # the east-Asian hint: Word sets “ ” and other shared characters in the Chinese font
-    return f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    shown = _e("t")
+    shown.set(package.XML_SPACE, "preserve")
+    shown.text = text
+    return _wrapped("r", _wrapped("rPr", _e("rFonts", hint="eastAsia")), shown)
 
 
-def _field_char(kind: str, dirty: bool = False) -> str:
-    flag = ' w:dirty="true"' if dirty else ""
-    return f'<w:r><w:fldChar w:fldCharType="{kind}"{flag}/></w:r>'
+def _field_char(kind: str, dirty: bool = False) -> etree._Element:
+    char = _e("fldChar", fldCharType=kind)
+    if dirty:
+        char.set(package.w("dirty"), "true")
+    return _wrapped("r", char)
 
 
 def toc(headings: list[Heading], page_numbers: dict[str, int] | None, page: Layout) -> str:
@@ -65,32 +91,48 @@ def toc(headings: list[Heading], page_numbers: dict[str, int] | None, page: Layo
 
     With page numbers (the final build) it reads right in WPS and LibreOffice as
     it is; without them (a draft) the field is marked dirty so Word offers to
-    update it. Word can always regenerate it from the headings.
+    update it. Word can always regenerate it from the headings. Each entry links
+    to its heading's bookmark under the name pandoc gives it.
     """
     entries = [h for h in headings if h.number and h.level <= layout.TOC_LEVELS]
-    paragraphs = [f'<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr>{_run(TOC_TITLE)}</w:p>']
-    tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{page.type_width}"/></w:tabs>'
-    field_start = (
-        _field_char("begin", dirty=page_numbers is None)
-        + f'<w:r><w:instrText xml:space="preserve"> {TOC_INSTRUCTION} </w:instrText></w:r>'
-        + _field_char("separate")
-    )
+    paragraphs = [_paragraph(_wrapped("pPr", _e("pStyle", val="TOCHeading")), _run(TOC_TITLE))]
+
+    def field_start() -> list[etree._Element]:
+        code = _e("instrText")
+        code.set(package.XML_SPACE, "preserve")
+        code.text = f" {TOC_INSTRUCTION} "
+        return [_field_char("begin", dirty=page_numbers is None), _wrapped("r", code), _field_char("separate")]
+
     for index, heading in enumerate(entries):
         number = "" if page_numbers is None else str(page_numbers.get(heading.id, ""))
-        shown = f"{_run(heading.text)}<w:r><w:tab/></w:r>{_run(number)}"
-        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">{shown}</w:hyperlink>'
-        start = field_start if index == 0 else ""
-        paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{heading.level}"/>{tab}</w:pPr>{start}{link}</w:p>')
+        tabs = _wrapped("tabs", _e("tab", val="right", leader="dot", pos=page.type_width))
+        properties = _wrapped("pPr", _e("pStyle", val=f"TOC{heading.level}"), tabs)
+        link = _wrapped(
+            "hyperlink", _run(heading.text), _wrapped("r", _e("tab")), _run(number),
+            anchor=bookmark_name(heading.id), history=1,
+        )  # fmt: skip
+        paragraphs.append(_paragraph(properties, *(field_start() if index == 0 else []), link))
     if not entries:
-        paragraphs.append(f"<w:p>{field_start}</w:p>")
-    paragraphs.append(f"<w:p>{_field_char('end')}</w:p>")
-    return "".join(paragraphs)
+        paragraphs.append(_paragraph(*field_start()))
+    paragraphs.append(_paragraph(_field_char("end")))
+    return package.fragment(*paragraphs)
+
+
+def bookmark_name(identifier: str) -> str:
+    """The bookmark pandoc writes for a heading id (its ``toBookmarkName``).
+
+    Word allows 40 characters, starting with a letter; any other id becomes
+    ``X`` and the SHA-1 of the id less its first digit, and a link must use that name.
+    """
+    if identifier[:1].isalpha() and len(identifier) <= 40:
+        return identifier
+    return "X" + hashlib.sha1(identifier.encode("utf-8")).hexdigest()[1:]
 
 
 def empty_lines(count: int) -> str:
-    return "<w:p/>" * count
+    return package.fragment(*(_e("p") for _ in range(count)))
 
 
 def tab() -> str:
     """A tab inside a paragraph: Markdown would turn a typed one into spaces."""
-    return "<w:r><w:tab/></w:r>"
+    return package.fragment(_wrapped("r", _e("tab")))

@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from shenbao.docx import raw_blocks
+from shenbao.docx import package, raw_blocks
 from shenbao.docx.layout import (
     ALTERNATIVE_NAMES,
     CHARACTER_STYLES,
@@ -35,8 +35,8 @@ from shenbao.docx.layout import (
     TextStyle,
     paragraph_styles,
 )
+from shenbao.docx.package import W_NS
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
 
@@ -158,15 +158,15 @@ def paragraph_properties(look: TextStyle, layout: Layout) -> etree._Element:
 def _restyle(style, look: TextStyle, layout: Layout) -> None:
     for old in style.findall(qn("w:pPr")) + style.findall(qn("w:rPr")):
         style.remove(old)
-    style.append(paragraph_properties(look, layout))
-    style.append(run_properties(look))
+    package.insert_child(style, paragraph_properties(look, layout))
+    package.insert_child(style, run_properties(look))
 
 
 def _mark_style(style, mark: MarkStyle) -> None:
     """A character style that only marks: no font or size, so the run keeps its paragraph's.
 
-    Word shows the highlight; LibreOffice ignores a highlight in a style but
-    shows shading, so both are set.
+    The mark is shading: a style may not carry w:highlight (the schema has no
+    place for it, and Word ignores one there), while shading shows everywhere.
     """
     for old in style.findall(qn("w:rPr")):
         style.remove(old)
@@ -174,9 +174,8 @@ def _mark_style(style, mark: MarkStyle) -> None:
     if mark.bold:
         rpr.append(_el("w:b", val=1))
         rpr.append(_el("w:bCs", val=1))
-    rpr.append(_el("w:highlight", val=mark.highlight))
     rpr.append(_el("w:shd", val="clear", color="auto", fill=mark.fill))
-    style.append(rpr)
+    package.insert_child(style, rpr)
 
 
 def _set_defaults(styles, layout: Layout) -> None:
@@ -218,16 +217,13 @@ def _plain_black(styles) -> None:
 def _style_tables(styles) -> None:
     """Pandoc's "Table" style: 0.5 pt borders on every side, cells not indented."""
     table = _style(styles, "Table", "table")
-    tblpr = table.find(qn("w:tblPr"))
-    if tblpr is None:
-        tblpr = _el("w:tblPr")
-        table.append(tblpr)
+    tblpr = package.child(table, "tblPr")
     for old in tblpr.findall(qn("w:tblBorders")):
         tblpr.remove(old)
     borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="single", sz=TABLE_BORDER, space=0, color="000000"))
-    tblpr.append(borders)
+    package.insert_child(tblpr, borders)
     # Text clear of the rules: a header row's text would otherwise sit on its line.
     for old in tblpr.findall(qn("w:tblCellMar")):
         tblpr.remove(old)
@@ -235,24 +231,19 @@ def _style_tables(styles) -> None:
     margins = _el("w:tblCellMar")
     for side, width in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
         margins.append(_el(f"w:{side}", w=width, type="dxa"))
-    tblpr.append(margins)
+    package.insert_child(tblpr, margins)
     # Header rows are repeated on every page the table spans.
     for conditional in table.findall(qn("w:tblStylePr")):
         if conditional.get(qn("w:type")) == "firstRow":
-            trpr = conditional.find(qn("w:trPr"))
-            if trpr is None:
-                trpr = _el("w:trPr")
-                conditional.insert(1, trpr)
-            trpr.append(_el("w:tblHeader"))
+            package.child(package.child(conditional, "trPr"), "tblHeader")
 
 
 # --- page -------------------------------------------------------------------
 
 
 def section_geometry(layout: Layout) -> list[etree._Element]:
-    """The page size, margins and grid of ``raw_blocks.section_geometry`` as elements."""
-    wrapped = f'<w:sectPr xmlns:w="{W_NS}">{raw_blocks.section_geometry(layout)}</w:sectPr>'
-    return list(etree.fromstring(wrapped))
+    """The page size, margins and grid, as the cover's section break has them."""
+    return raw_blocks.geometry(layout)
 
 
 def _set_page(section, layout: Layout) -> None:

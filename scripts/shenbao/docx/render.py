@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from shenbao.docx import package
 from shenbao.errors import ShenbaoError
 from shenbao.project.numbering import Heading
 
@@ -67,43 +68,51 @@ def _require(program: str) -> str:
 # outside the type area unless a paragraph says w:val="1" itself, which Word takes
 # as the opposite. The DOCX says what Word means; the copy LibreOffice renders says
 # it LibreOffice's way, so the preview breaks lines as Word does.
-_PARAGRAPH_PROPERTIES = re.compile(rb"<w:pPr>|<w:pPr/>|<w:pPr />")
-_NO_HANGING = b'<w:pPr><w:overflowPunct w:val="1"/>'
 _LIBREOFFICE_PARTS = ("word/document.xml", "word/footnotes.xml")
+
+
+def no_hanging(root) -> None:
+    """Every paragraph that has properties says w:overflowPunct="1", in its place after w:pStyle."""
+    for properties in root.iter(package.w("pPr")):
+        if properties.getparent().tag != package.w("p"):
+            continue
+        package.child(properties, "overflowPunct").set(package.w("val"), "1")
 
 
 def libreoffice_copy(docx_path: Path, directory: Path) -> Path:
     """A copy of the DOCX, under the same name, that LibreOffice lays out as Word does."""
-    copy = directory / docx_path.name
-    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename in _LIBREOFFICE_PARTS:
-                data = _PARAGRAPH_PROPERTIES.sub(
-                    lambda m: _NO_HANGING if m.group(0) == b"<w:pPr>" else _NO_HANGING + b"</w:pPr>", data
-                )
-            target.writestr(item, data)
-    return copy
+    with zipfile.ZipFile(docx_path) as archive:
+        present = set(archive.namelist())
+    edits = {part: no_hanging for part in _LIBREOFFICE_PARTS if part in present}
+    return package.rewrite_parts(docx_path, edits, output=directory / docx_path.name)
+
+
+def pdf_command(source: Path, out_dir: Path, profile: Path) -> list[str]:
+    """The LibreOffice call that renders ``source`` (a ``libreoffice_copy``) to PDF in ``out_dir``.
+
+    Raises ``LibreOfficeError`` saying what to install when LibreOffice is missing.
+    """
+    return [
+        _require("soffice"),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        str(source),
+    ]
 
 
 def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
     """Convert with a private LibreOffice profile, so a running instance does not interfere."""
-    soffice = _require("soffice")
+    _require("soffice")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shenbao-lo-") as profile, tempfile.TemporaryDirectory() as scratch:
         source = libreoffice_copy(docx_path, Path(scratch))
         result = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(source),
-            ],
+            pdf_command(source, out_dir, Path(profile)),
             capture_output=True,
             text=True,
             env=font_environment(),

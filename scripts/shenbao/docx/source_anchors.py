@@ -18,13 +18,12 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from shenbao.docx import package
 from shenbao.text import scanner
 
 PREFIX = "_src_"  # as stored in the DOCX
@@ -240,70 +239,31 @@ def read_source(docs_dir: Path | None, src_uri: str) -> str | None:
 
 # --- the name table and the hidden names in the DOCX --------------------------------
 
-_CUSTOM_PART = "docProps/custom.xml"
-_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-_PANDOC_NAME = re.compile(rb'(<w:bookmarkStart\b[^>]*?w:name=")' + _PANDOC_PREFIX.encode())
+
+def hide_names(root) -> None:
+    """pandoc wants a letter first; the stored name starts with "_", which Word hides from its bookmark list."""
+    for bookmark in root.iter(package.w("bookmarkStart")):
+        name = bookmark.get(package.w("name"), "")
+        if name.startswith(_PANDOC_PREFIX):
+            bookmark.set(package.w("name"), "_" + name)
 
 
 def custom_properties(sources: list[str]) -> bytes:
-    value = escape(json.dumps(sources, ensure_ascii=False))
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2"'
-        f' name="{SOURCES_PROPERTY}"><vt:lpwstr>{value}</vt:lpwstr></property></Properties>'
-    ).encode()
-
-
-def _add_override(content_types: bytes) -> bytes:
-    if _CUSTOM_PART.encode() in content_types:
-        return content_types
-    override = f'<Override PartName="/{_CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/>'.encode()
-    return content_types.replace(b"</Types>", override + b"</Types>")
-
-
-def _add_relationship(rels: bytes) -> bytes:
-    if _CUSTOM_PART.encode() in rels:
-        return rels
-    rel = f'<Relationship Id="rIdShenbaoSources" Type="{_CUSTOM_REL}" Target="{_CUSTOM_PART}"/>'.encode()
-    return rels.replace(b"</Relationships>", rel + b"</Relationships>")
+    return package.custom_properties({SOURCES_PROPERTY: package.json_property(sources)})
 
 
 def store(path: Path, sources: list[str]) -> None:
     """Hide the anchors' names and write the name table into the finished DOCX."""
-    edits = {
-        "word/document.xml": lambda data: _PANDOC_NAME.sub(rb"\1" + PREFIX.encode(), data),
-        "[Content_Types].xml": _add_override,
-        "_rels/.rels": _add_relationship,
-    }
-    rewritten = path.with_name(path.name + ".anchors")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename == _CUSTOM_PART:
-                continue
-            data = source.read(item)
-            target.writestr(item, edits[item.filename](data) if item.filename in edits else data)
-        target.writestr(_CUSTOM_PART, custom_properties(sources))
-    os.replace(rewritten, path)
-
-
-_PROPERTY = re.compile(rf'name="{SOURCES_PROPERTY}"[^>]*>\s*<vt:lpwstr>(?P<value>.*?)</vt:lpwstr>'.encode(), re.S)
+    edits = {"word/document.xml": hide_names, **package.CUSTOM_EDITS}
+    package.rewrite_parts(path, edits, add={package.CUSTOM_PART: custom_properties(sources)})
 
 
 def read_sources(archive: zipfile.ZipFile) -> list[str]:
     """The name table of a DOCX, or [] when it has none (or lost it)."""
-    try:
-        data = archive.read(_CUSTOM_PART)
-    except KeyError:
+    value = package.read_custom_property(archive, SOURCES_PROPERTY)
+    if not value:
         return []
-    match = _PROPERTY.search(data)
-    if not match:
-        return []
-    from html import unescape
-
     try:
-        return list(json.loads(unescape(match["value"].decode("utf-8"))))
-    except ValueError:
+        return [str(item) for item in json.loads(value)]
+    except (ValueError, TypeError):
         return []

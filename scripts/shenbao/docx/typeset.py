@@ -10,32 +10,24 @@ from __future__ import annotations
 
 from lxml import etree
 
+from shenbao.docx import package
 from shenbao.docx.layout import Layout
+from shenbao.docx.package import NS
+from shenbao.docx.package import PIC_NS as PIC
+from shenbao.docx.package import WP_NS as WP
 from shenbao.text.titles import text_width
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-NS = {"w": W, "pic": PIC, "wp": WP}
 TABLE_TEXT, TABLE_HEADER, CAPTION = "TableText", "TableHeader", "Caption"
 HEADING_STYLES = {"Heading1", "Heading2", "Heading3", "Heading4", "Title"}
 BODY_STYLES = {"BodyText", "FirstParagraph"}
 
 
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+_w = package.w
 
 
-def _child(parent: etree._Element, tag: str, first: bool = False) -> etree._Element:
-    """The child ``w:tag``, made if missing (first in the parent when ``first``)."""
-    found = parent.find(f"w:{tag}", NS)
-    if found is None:
-        found = etree.Element(_w(tag))
-        if first:
-            parent.insert(0, found)
-        else:
-            parent.append(found)
-    return found
+def _child(parent: etree._Element, tag: str) -> etree._Element:
+    """The child ``w:tag``, made in the schema's place if missing."""
+    return package.child(parent, tag)
 
 
 def _paragraph_style(paragraph: etree._Element) -> str:
@@ -44,8 +36,8 @@ def _paragraph_style(paragraph: etree._Element) -> str:
 
 
 def _set_paragraph_style(paragraph: etree._Element, style: str) -> None:
-    ppr = _child(paragraph, "pPr", first=True)
-    _child(ppr, "pStyle", first=True).set(_w("val"), style)
+    ppr = _child(paragraph, "pPr")
+    _child(ppr, "pStyle").set(_w("val"), style)
 
 
 def fit_table_grid(table: etree._Element, layout: Layout) -> None:
@@ -65,14 +57,14 @@ def set_table_rows(table: etree._Element) -> None:
     would stand as tall as a line of body text.
     """
     for row in table.findall("w:tr", NS):
-        trpr = _child(row, "trPr", first=True)
+        trpr = _child(row, "trPr")
         if trpr.find("w:cantSplit", NS) is None:
-            trpr.insert(0, etree.Element(_w("cantSplit")))
+            package.insert_child(trpr, etree.Element(_w("cantSplit")))
         header = trpr.find("w:tblHeader", NS) is not None
         for cell in row.findall("w:tc", NS):
-            tcpr = _child(cell, "tcPr", first=True)
+            tcpr = _child(cell, "tcPr")
             if tcpr.find("w:vAlign", NS) is None:
-                etree.SubElement(tcpr, _w("vAlign")).set(_w("val"), "center")
+                package.insert_child(tcpr, package.element("vAlign", val="center"))
             for paragraph in cell.findall("w:p", NS):
                 style = _paragraph_style(paragraph)
                 if header:
@@ -120,22 +112,12 @@ def keep_short_paragraphs_with_headings(body: etree._Element, layout: Layout) ->
             _keep_with_next(following)
 
 
-# the elements a paragraph's properties list before w:widowControl, in the schema's order
-_BEFORE_WIDOW_CONTROL = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr")
-
-
 def _widow_control(paragraph: etree._Element) -> None:
-    ppr = _child(paragraph, "pPr", first=True)
-    if ppr.find("w:widowControl", NS) is not None:
-        return
-    before = [child for child in ppr if etree.QName(child).localname in _BEFORE_WIDOW_CONTROL]
-    ppr.insert(ppr.index(before[-1]) + 1 if before else 0, etree.Element(_w("widowControl")))
+    _child(_child(paragraph, "pPr"), "widowControl")
 
 
 def _keep_with_next(paragraph: etree._Element) -> None:
-    ppr = _child(paragraph, "pPr", first=True)
-    if ppr.find("w:keepNext", NS) is None:
-        ppr.insert(1 if ppr.find("w:pStyle", NS) is not None else 0, etree.Element(_w("keepNext")))
+    _child(_child(paragraph, "pPr"), "keepNext")
 
 
 def keep_captions_with_tables(body: etree._Element) -> None:
@@ -186,21 +168,19 @@ def place_signature(body: etree._Element, layout: Layout) -> None:
         keep_with_signature(signature)
         char = layout["body"].size * 20
         for paragraph, chars in zip((signature, date), signature_indents(_text(signature), _text(date)), strict=True):
-            ppr = _child(paragraph, "pPr", first=True)
+            ppr = _child(paragraph, "pPr")
             for old in ppr.findall("w:ind", NS):
                 ppr.remove(old)
-            indent = etree.Element(_w("ind"))
-            indent.set(_w("right"), str(round(chars * char)))
-            # in the schema's order w:ind stands before w:jc and the paragraph mark's w:rPr
-            later = ppr.find("w:jc", NS) if ppr.find("w:jc", NS) is not None else ppr.find("w:rPr", NS)
-            if later is not None:
-                later.addprevious(indent)
-            else:
-                ppr.append(indent)
+            package.insert_child(ppr, package.element("ind", right=round(chars * char)))
 
 
 def typeset_document(document_xml: bytes, layout: Layout) -> bytes:
-    root = etree.fromstring(document_xml)
+    root = package.parse(document_xml)
+    typeset_body(root, layout)
+    return package.serialize(root)
+
+
+def typeset_body(root: etree._Element, layout: Layout) -> None:
     body = root.find("w:body", NS)
     for table in body.iter(_w("tbl")):
         fit_table_grid(table, layout)
@@ -209,4 +189,3 @@ def typeset_document(document_xml: bytes, layout: Layout) -> bytes:
     keep_captions_with_tables(body)
     keep_short_paragraphs_with_headings(body, layout)
     place_signature(body, layout)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

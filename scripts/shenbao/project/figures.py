@@ -53,6 +53,7 @@ class Figure:
     note: str = ""
     keep: bool = False
     line: int = 0
+    source: str = ""  # who supplied the value (县统计局), as the returned workbook said
 
     @property
     def known(self) -> bool:
@@ -173,6 +174,7 @@ def figures_from(data, marks: datafile.Marks, path: str | Path) -> FigureBook:
                 note=spec.get("note", ""),
                 keep=spec.get("keep", False),
                 line=marks[(group, key)][0],
+                source=spec.get("source", ""),
             )
     return FigureBook(figures, path)
 
@@ -190,7 +192,7 @@ def _explain(error, where: tuple) -> tuple[str, str]:
         }
         return f"{name} 缺少 {missing}", hints.get(missing, "")
     if kind == "additionalProperties":
-        return f"{name} 有未知字段 {where[-1]}", "可用字段：label、value、unit、approx、note、keep"
+        return f"{name} 有未知字段 {where[-1]}", "可用字段：label、value、unit、approx、note、keep、source"
     if kind in ("minimum", "maximum") and "maximum" in error.schema:  # only ratios have both bounds
         return f"{name} 的比率 {error.instance} 不在 0 到 100 之间", "百分比写数字本身，如 99.76"
     if kind == "minimum":

@@ -30,7 +30,16 @@ from shenbao.project.markers import MISSING, PLACEHOLDER
 from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.site import changes_page, charts, checklist_page, export_job, print_css, screen_copies
+from shenbao.site import (
+    changes_page,
+    charts,
+    checklist_page,
+    export_job,
+    layout_preview,
+    print_css,
+    readiness,
+    screen_copies,
+)
 from shenbao.site.macros import chart_uri
 from shenbao.text import scanner
 
@@ -59,6 +68,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._export: export_job.ExportJob | None = None
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
+        self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
 
     # --- the process ----------------------------------------------------------------
 
@@ -68,6 +78,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._started = True
 
     def on_shutdown(self):
+        if self._previewer is not None:
+            self._previewer.close()
         self._cancel_export()
 
     def on_build_error(self, *, error):
@@ -98,6 +110,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             config.extra["preview_file"] = str(Path(config.extra["docx_file"]).with_suffix(".pdf").as_posix())
         if config.nav is not None and checklist_page.REVIEW_PAGE not in nav_paths(config.nav):
             config.nav.append({checklist_page.REVIEW_TITLE: checklist_page.REVIEW_PAGE})
+        if self.serving:
+            self._serve_layout_preview(config)
         if self.config.since and config.nav is not None:
             config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
         # in extra, not in each page's metadata: see macros.on_post_page_macros
@@ -115,8 +129,13 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         files.append(File.generated(config, PRINT_CSS, content=print_css.print_css(self.layout)))
         if self.config.since:
             files.append(File.generated(config, changes_page.CHANGES_PAGE, content=changes_page.STUB))
+        if self._previewer is not None:  # the last rendered pages, until a newer render replaces them
+            files.append(File.generated(config, layout_preview.PAGE, content=layout_preview.STUB))
+            for uri, path in self._previewer.site_files().items():
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
         self._add_charts(files, config)
         self._add_photos(files, config)
+        self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
         others = [f for f in files if f.src_uri not in pages]
@@ -150,6 +169,17 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     def _image_cache(self) -> Path:
         return self.project.root / ".cache" / "images"
 
+    def _add_workbook(self, files: Files, config) -> None:
+        """The 填报表 of what is still open, for the review page to offer (``shenbao sheet export``)."""
+        from shenbao.project.sheets import workbook
+
+        config.extra.pop("workbook_file", None)
+        if not workbook.chosen_figures(self.project):
+            return
+        uri = f"{DOWNLOADS}/{workbook.DEFAULT_NAME}"
+        files.append(File.generated(config, uri, content=workbook.project_workbook(self.project)))
+        config.extra["workbook_file"] = uri
+
     @event_priority(-100)  # after mkdocs-macros has rendered the figures
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
@@ -169,7 +199,18 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             downloads = [(f"Word 文件（{kind}）", config.extra["docx_file"])]
             if "preview_file" in config.extra:
                 downloads.append(("PDF 预览", config.extra["preview_file"]))
-            markdown = checklist_page.review_markdown(self.document.open_items(), titles, downloads)
+            if "workbook_file" in config.extra:
+                downloads.append(("填报表（待填数据，Excel 工作簿）", config.extra["workbook_file"]))
+            markdown = checklist_page.review_markdown(
+                self.document.open_items(),
+                titles,
+                downloads,
+                readiness.check_status(self.project.root),
+                Path(config.docs_dir).name,
+                [figure for figure in self.project.figures.values() if figure.source],
+            )
+        if uri == layout_preview.PAGE:
+            markdown = layout_preview.page_markdown()
         if uri == changes_page.CHANGES_PAGE:
             try:
                 markdown = changes_page.changes_markdown(
@@ -199,7 +240,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         info = DocxInfo(config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label)
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
-        self._start_export(document, output, info, preview)
+        after = self._preview_when_exported(output, Path(config.site_dir)) if self._previewer is not None else None
+        self._start_export(document, output, info, preview, after)
         return env
 
     def on_post_build(self, config):
@@ -231,7 +273,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     # --- the export process ---------------------------------------------------------
 
-    def _start_export(self, document: Document, output: Path, info, preview: Path | None) -> None:
+    def _start_export(self, document: Document, output: Path, info, preview: Path | None, after=None) -> None:
+        """Start this build's export; under serve ``after()`` runs once it has written the DOCX, if still current."""
         if not self._started:  # built without on_startup (an old caller): behave like a build
             self.on_startup(command="build", dirty=False)
         self._cancel_export()  # a newer edit makes an export still running pointless: end it
@@ -244,15 +287,40 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         with self._lock:
             self._export = job
         if self.serving:  # nobody waits for it: say so if it fails, unless a newer edit replaced it
-            threading.Thread(target=self._report_when_done, args=(job,), daemon=True).start()
+            threading.Thread(target=self._report_when_done, args=(job, after), daemon=True).start()
 
-    def _report_when_done(self, job: export_job.ExportJob) -> None:
+    def _report_when_done(self, job: export_job.ExportJob, after=None) -> None:
         try:
             job.wait()
         except export_job.ExportFailed as error:
             with self._lock:
                 if self._export is job:
                     log.warning(f"DOCX 导出失败：{error}")
+            return
+        with self._lock:
+            current = self._export is job
+        if current and after is not None:
+            after()
+
+    def _serve_layout_preview(self, config) -> None:
+        if self._previewer is None:
+            self._previewer = layout_preview.Previewer(self.project.root / ".cache" / "layout-preview")
+        if config.nav is not None and layout_preview.PAGE not in nav_paths(config.nav):
+            config.nav.append({layout_preview.TITLE: layout_preview.PAGE})
+        if layout_preview.SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(layout_preview.SCRIPT)
+
+    def _preview_when_exported(self, output: Path, site: Path):
+        """Render the DOCX this build exported, unless a newer build superseded it or it failed."""
+        docs = Path(self.project.docs_dir)
+        pages = [p for p in self.document.pages if (docs / p.src_uri).exists()]
+        edited = max(pages, key=lambda p: (docs / p.src_uri).stat().st_mtime, default=None)
+
+        def done() -> None:  # called only for the current build's successful export
+            if output.exists():
+                self._previewer.request(output, site, edited.title if edited else "")
+
+        return done
 
     def _cancel_export(self) -> None:
         with self._lock:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from shenbao.docx import source_anchors
+from shenbao.docx import package, source_anchors
 from shenbao.errors import ShenbaoError
 from shenbao.project.revision import git
 from shenbao.word import comments, tracked_changes
@@ -129,7 +129,7 @@ class Attribution:
     project: Path
     base: str
     head: str  # a commit; HEAD for the working tree
-    changed_figures: list[tuple[str, str]]  # (old text, new text) of every figure whose value changed
+    changed_figures: list[tuple]  # (old text, new text, line in TO's figures.yml) of every changed figure
 
     def __post_init__(self):
         self._cache: dict[str, tuple[str, str]] = {}
@@ -148,21 +148,64 @@ class Attribution:
         return self._cache[path]
 
     def __call__(self, page: str, old: str, new: str) -> tuple[str, str]:
-        if self.is_figure_change(old, new):
-            return self.last_commit(FIGURES_FILE)
-        return self.last_commit(page)
+        path, line = _page_line(page)
+        figure_line = self.figure_line(old, new)
+        if figure_line is not None:
+            return self.blame(FIGURES_FILE, figure_line) if figure_line else self.last_commit(FIGURES_FILE)
+        line = line or self.line_with(path, new)
+        return self.blame(path, line) if line else self.last_commit(path)
+
+    def line_with(self, path: str, new: str) -> int:
+        """The one line of the page at TO holding the new words (a note, whose block has no anchor of its own)."""
+        words = new.strip()
+        if len(words) < 2 or not path:
+            return 0
+        shown = git(self.project, "show", f"{self.head}:{path}")
+        found = [n for n, text in enumerate(shown.stdout.splitlines(), start=1) if words in text]
+        return found[0] if shown.returncode == 0 and len(found) == 1 else 0
+
+    def blame(self, path: str, line: int) -> tuple[str, str]:
+        """Who last changed that line at TO, when that commit is in the range; else the file's last commit."""
+        key = f"{path}:{line}"
+        if key not in self._cache:
+            found = git(self.project, "blame", "--porcelain", "-L", f"{line},{line}", self.head, "--", path)
+            commit = found.stdout.split(" ", 1)[0] if found.returncode == 0 else ""
+            inside = commit and git(self.project, "merge-base", "--is-ancestor", commit, self.base).returncode == 1
+            if not inside:
+                self._cache[key] = self.last_commit(path)
+            else:
+                shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
+                author, _, date = shown.partition("\0")
+                self._cache[key] = (author, _utc(date) if date else "")
+        return self._cache[key]
+
+    def figure_line(self, old: str, new: str) -> int | None:
+        """The line in figures.yml of the figure whose old value gives way to its new one here; None if no figure.
+
+        Only a replacement is a figure's change: a deleted table or a new paragraph that holds a figure's
+        value is the page's change.
+        """
+        if not old.strip() or not new.strip():
+            return None
+        for figure in self.changed_figures:
+            before, after = figure[0], figure[1]
+            removed = comments.is_value_of(old.strip(), before) or before in old
+            added = comments.is_value_of(new.strip(), after) or after in new
+            if removed and added:
+                return figure[2] if len(figure) > 2 else 0
+        return None
 
     def is_figure_change(self, old: str, new: str) -> bool:
-        """Whether a change of words is a changed figure's old value giving way to its new one."""
-        for before, after in self.changed_figures:
-            removed = not old or comments.is_value_of(old.strip(), before) or before in old
-            added = not new or comments.is_value_of(new.strip(), after) or after in new
-            if (old or new) and removed and added:
-                return True
-        return False
+        return self.figure_line(old, new) is not None
 
 
-def figure_texts(project: Path) -> dict[str, str]:
+def _page_line(page: str) -> tuple[str, int]:
+    path, _, line = page.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (page, 0)
+
+
+def figure_texts(project: Path) -> dict[str, tuple[str, int]]:
+    """Each figure's text as the build shows it, and its line in figures.yml."""
     from shenbao.project.datafile import DataFileError
     from shenbao.project.figures import load_figures
 
@@ -170,12 +213,13 @@ def figure_texts(project: Path) -> dict[str, str]:
         book = load_figures(project / FIGURES_FILE)
     except DataFileError:
         return {}
-    return {name: (f.as_text() if f.known else f"【待填：{f.label}】") for name, f in book.items()}
+    return {name: (f.as_text() if f.known else f"【待填：{f.label}】", f.line) for name, f in book.items()}
 
 
-def changed_figures(old_project: Path, new_project: Path) -> list[tuple[str, str]]:
+def changed_figures(old_project: Path, new_project: Path) -> list[tuple[str, str, int]]:
     old, new = figure_texts(old_project), figure_texts(new_project)
-    return [(old[name], new[name]) for name in old.keys() & new.keys() if old[name] != new[name]]
+    changed = [name for name in old.keys() & new.keys() if old[name][0] != new[name][0]]
+    return [(old[name][0], new[name][0], new[name][1]) for name in sorted(changed)]
 
 
 # --- the file ---------------------------------------------------------------------------
@@ -183,42 +227,64 @@ def changed_figures(old_project: Path, new_project: Path) -> list[tuple[str, str
 
 def _read(path: Path) -> tuple[etree._Element, list[str]]:
     with zipfile.ZipFile(path) as archive:
-        return etree.fromstring(archive.read(_DOCUMENT)), source_anchors.read_sources(archive)
+        return package.parse(archive.read(_DOCUMENT)), source_anchors.read_sources(archive)
 
 
-_CORE = "docProps/core.xml"
-_CORE_NS = {
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-}
-
-
-def label_core(data: bytes, label: str) -> bytes:
+def label_core(label: str) -> package.Edit:
     """File > Properties says which two revisions the redline compares, not where it was built."""
-    root = etree.fromstring(data)
-    for prefix, local, value in (("dc", "description", f"修订稿：{label}"), ("cp", "version", label)):
-        element = root.find(f"{{{_CORE_NS[prefix]}}}{local}")
-        if element is None:
-            element = etree.SubElement(root, f"{{{_CORE_NS[prefix]}}}{local}")
-        element.text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return package.core_edit({"dc:description": f"修订稿：{label}", "cp:version": label})
+
+
+def track_revisions(settings: etree._Element) -> None:
+    """修订 on when the reviewer opens the redline, and their moves kept as moves (pandoc turns them off)."""
+    for old in settings.findall(package.w("doNotTrackMoves")):
+        settings.remove(old)
+    package.child(settings, "trackRevisions")
 
 
 def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, label: str = "") -> Path:
-    """TO's file with its body replaced by the compared body; every other part as TO has it."""
+    """TO's file with its body and notes replaced by the compared ones; every other part as TO has it."""
     old_root, old_names = _read(old_docx)
     new_root, new_names = _read(new_docx)
     body = tracked_changes.W + "body"
-    tracked_changes.redline_body(old_root.find(body), new_root.find(body), old_names, new_names, attribution)
-    document = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    marker = tracked_changes.Marker()
+    pages = tracked_changes.note_pages(new_root.find(body), new_names)
+    old_notes, new_notes = _notes(old_docx), _notes(new_docx)
+    footnotes = "word/footnotes.xml"
+    copier = None
+    if footnotes in old_notes and footnotes in new_notes:
+        copier = tracked_changes.NoteCopier(old_notes[footnotes], new_notes[footnotes], marker)
+    tracked_changes.redline_body(
+        old_root.find(body), new_root.find(body), old_names, new_names, attribution, marker=marker, notes=copier
+    )
+
+    def document(root: etree._Element) -> None:
+        root[:] = list(new_root)
+
+    edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions}
+    for part, new_part in new_notes.items():
+        if part in old_notes:
+            tracked_changes.redline_notes(
+                old_notes[part], new_part, attribution, marker, pages, copier if part == footnotes else None
+            )
+
+            def notes(root: etree._Element, new=new_part) -> None:
+                root[:] = list(new)
+
+            edits[part] = notes
+    if label:
+        edits[package.CORE_PART] = label_core(label)
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.part")
-    with zipfile.ZipFile(new_docx) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = document if item.filename == _DOCUMENT else source.read(item)
-            target.writestr(item, label_core(data, label) if item.filename == _CORE and label else data)
-    os.replace(partial, output)
-    return output
+    return package.rewrite_parts(new_docx, edits, output=output)
+
+
+_NOTE_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
+
+
+def _notes(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as archive:
+        found = {part: package.read_part(archive, part) for part in _NOTE_PARTS}
+    return {part: root for part, root in found.items() if root is not None}
 
 
 def output_name(new_docx: Path, base: str, head: str | None) -> str:

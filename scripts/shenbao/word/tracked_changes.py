@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from shenbao.docx import source_anchors
+from shenbao.docx import package, source_anchors
+from shenbao.docx.package import XML_SPACE, R, W
 from shenbao.text.words import word_diff
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 INS, DEL, MOVE_TO, MOVE_FROM = "ins", "del", "moveTo", "moveFrom"
-_REMOVED = (DEL, MOVE_FROM)  # kinds whose text Word keeps as w:delText
+# Only a deletion keeps its text as w:delText; text moved away stays w:t inside w:moveFrom, as Word writes it
+_REMOVED = (DEL,)
 # Where a section starts: headings, and the 附件 lines the build writes between the body's last
 # section and the first attachment, which belong to no heading above them.
 _HEADING = re.compile(r"^(Heading\d|AttachmentTitle|AttachmentNote|AttachmentLabel)$")
@@ -84,11 +83,18 @@ def _style(element: etree._Element) -> str:
 
 
 def _anchor_page(element: etree._Element, names: list[str]) -> str:
+    """``page:line`` of the block's source anchor: attribution blames that line."""
     for bookmark in element.iter(W + "bookmarkStart"):
         found = source_anchors.parse_name(bookmark.get(W + "name"))
         if found is not None and found.page < len(names):
-            return names[found.page]
+            return f"{names[found.page]}:{found.line}"
     return ""
+
+
+def page_only(page: str) -> str:
+    """The page of a FROM block, without its line: that line is FROM's, not one to blame at TO."""
+    path, _, line = page.rpartition(":")
+    return path if path and line.isdigit() else page
 
 
 def read_sections(body: etree._Element, names: list[str]) -> tuple[list[Section], list[etree._Element]]:
@@ -133,6 +139,14 @@ class Marker:
 
     def __init__(self, first_id: int = 90000):
         self.next_id = first_id
+        self.ranges: dict[tuple[str, str], int] = {}
+
+    def range_id(self, kind: str, name: str) -> int:
+        """One id for a move range's start and end; the other side of the move has an id of its own."""
+        if (kind, name) not in self.ranges:
+            self.ranges[(kind, name)] = self.next_id
+            self.next_id += 1
+        return self.ranges[(kind, name)]
 
     def make(self, kind: str, who: Who, tag: str | None = None) -> etree._Element:
         element = etree.Element(W + (tag or kind))
@@ -149,15 +163,7 @@ def _paragraph_mark(paragraph: etree._Element, change: etree._Element) -> None:
     if properties is None:
         properties = etree.Element(W + "pPr")
         paragraph.insert(0, properties)
-    marks = properties.find(W + "rPr")
-    if marks is None:
-        marks = etree.Element(W + "rPr")
-        section = properties.find(W + "sectPr")
-        if section is not None:
-            section.addprevious(marks)
-        else:
-            properties.append(marks)
-    marks.insert(0, change)
+    package.insert_child(package.child(properties, "rPr"), change)
 
 
 def _set_text(run: etree._Element, text: str, removed: bool) -> None:
@@ -298,14 +304,51 @@ def plan_whole(text: str, kind: str) -> Plan:
 # --- blocks: paragraphs and tables ---------------------------------------------------
 
 
-def strip_foreign(element: etree._Element) -> etree._Element:
+class NoteCopier:
+    """Carries the notes of a deleted FROM block into TO's notes part, deleted with it.
+
+    Rejecting the deletion then brings the note back with its reference, so
+    "reject all" gives FROM's notes too.
+    """
+
+    def __init__(self, old: etree._Element, new: etree._Element, marker: Marker):
+        self.old = {n.get(W + "id"): n for n in _notes(old)}
+        self.new, self.marker = new, marker
+        self.copied: set[str] = set()  # ids in TO's part of the copies
+        self.sources: set[str] = set()  # ids in FROM's part of the notes copied
+
+    def carry(self, reference: etree._Element, who: Who) -> bool:
+        note = self.old.get(reference.get(W + "id"))
+        if note is None:
+            return False
+        taken = [int(n.get(W + "id")) for n in self.new if (n.get(W + "id") or "").lstrip("-").isdigit()]
+        copied = copy.deepcopy(note)
+        new_id = str(max(taken, default=0) + 1)
+        copied.set(W + "id", new_id)
+        for paragraph in copied.iter(W + "p"):
+            rewrite_paragraph(paragraph, plan_whole(text_of(paragraph), DEL), who, self.marker)
+            _paragraph_mark(paragraph, self.marker.make(DEL, who))
+        self.new.append(copied)
+        reference.set(W + "id", new_id)
+        self.copied.add(new_id)
+        self.sources.add(note.get(W + "id"))
+        return True
+
+
+def strip_foreign(element: etree._Element, notes: NoteCopier | None = None, who: Who = ("", "")) -> etree._Element:
     """A copy of a FROM block fit to stand in TO's file.
 
-    Its bookmarks would repeat TO's names, and its footnotes, images and
-    external links point into FROM's own package.
+    Its bookmarks would repeat TO's names, and its images and external links
+    point into FROM's own package; its footnotes come along when ``notes`` can carry them.
     """
     element = copy.deepcopy(element)
+    if notes is not None:
+        for reference in list(element.iter(W + "footnoteReference")):
+            if not notes.carry(reference, who):
+                reference.getparent().remove(reference)
     for tag in ("bookmarkStart", "bookmarkEnd", "footnoteReference", "drawing", "commentRangeStart", "commentRangeEnd"):
+        if tag == "footnoteReference" and notes is not None:
+            continue
         for found in list(element.iter(W + tag)):
             found.getparent().remove(found)
     for link in list(element.iter(W + "hyperlink")):
@@ -320,9 +363,10 @@ def strip_foreign(element: etree._Element) -> etree._Element:
 class Writer:
     """Puts the redline body together block by block."""
 
-    def __init__(self, attribution: Attribution, marker: Marker | None = None):
+    def __init__(self, attribution: Attribution, marker: Marker | None = None, notes: NoteCopier | None = None):
         self.attribution = attribution
         self.marker = marker or Marker()
+        self.notes = notes
         self.out: list[etree._Element] = []
         self.moves = 0
 
@@ -336,8 +380,9 @@ class Writer:
             if not from_side:
                 self.out.extend([*block.extras, block.element])
             return
-        element = strip_foreign(block.element) if from_side else block.element
-        who = self.who(block.page, block.text if from_side else "", "" if from_side else block.text)
+        page = page_only(block.page) if from_side else block.page
+        who = self.who(page, block.text if from_side else "", "" if from_side else block.text)
+        element = strip_foreign(block.element, self.notes, who) if from_side else block.element
         if not from_side:
             self.out.extend(block.extras)
         if block.fixed:
@@ -402,15 +447,12 @@ class Writer:
     def move_range(self, kind: str, start: bool, name: str, who: Who) -> None:
         tag = f"{kind}Range{'Start' if start else 'End'}"
         element = etree.Element(W + tag)
-        element.set(W + "id", str(self._range_id(name)))
+        element.set(W + "id", str(self.marker.range_id(kind, name)))
         if start:
             element.set(W + "name", name)
             element.set(W + "author", who[0])
             element.set(W + "date", who[1])
         self.out.append(element)
-
-    def _range_id(self, name: str) -> int:
-        return 80000 + int(name.removeprefix("move")) * 2
 
 
 def _blank(element: etree._Element) -> bool:
@@ -422,12 +464,7 @@ def _in_cell(paragraph: etree._Element) -> bool:
 
 
 def _row_mark(row: etree._Element, change: etree._Element) -> None:
-    properties = row.find(W + "trPr")
-    if properties is None:
-        properties = etree.Element(W + "trPr")
-        place = 1 if row.find(W + "tblPrEx") is not None else 0
-        row.insert(place, properties)
-    properties.append(change)
+    package.insert_child(package.child(row, "trPr"), change)
 
 
 def _same_shape(a: etree._Element, b: etree._Element) -> bool:
@@ -507,13 +544,15 @@ def redline_body(
     old_names: list[str],
     new_names: list[str],
     attribution: Attribution,
+    marker: Marker | None = None,
+    notes: NoteCopier | None = None,
 ) -> None:
     """Rewrite ``new_body`` in place so that it shows every change from ``old_body``."""
     old_sections, _ = read_sections(old_body, old_names)
     new_sections, trailing = read_sections(new_body, new_names)
     old_by_key = {s.key: s for s in old_sections}
     new_by_key = {s.key: s for s in new_sections}
-    writer = Writer(attribution)
+    writer = Writer(attribution, marker, notes)
     moves: dict[str, str] = {}
 
     def move_name(key: str) -> str:
@@ -538,6 +577,7 @@ def redline_body(
             else:
                 for block in new_by_key[key].blocks:
                     writer.whole(block, INS, from_side=False)
+    keep_last_mark(writer.out)
     final = new_body.find(W + "sectPr")
     for child in list(new_body):
         new_body.remove(child)
@@ -545,6 +585,94 @@ def redline_body(
         new_body.append(element)
     if final is not None:
         new_body.append(final)
+
+
+def _mark_change(paragraph: etree._Element) -> etree._Element | None:
+    marks = paragraph.find(f"{W}pPr/{W}rPr")
+    found = [] if marks is None else [c for c in marks if c.tag in (W + DEL, W + MOVE_FROM)]
+    return found[0] if found else None
+
+
+def keep_last_mark(blocks: list[etree._Element]) -> None:
+    """The document's last paragraph mark is never deleted: Word cannot delete it.
+
+    When the last paragraph went away, the mark before it is deleted instead (as
+    Word does), and the last paragraph takes that paragraph's properties, so
+    accepting every change leaves TO's last paragraph as it was, not an empty one.
+    """
+    paragraphs = [b for b in blocks if b.tag == W + "p"]
+    if not paragraphs or blocks[-1].tag != W + "p" or _mark_change(paragraphs[-1]) is None:
+        return
+    last = paragraphs[-1]
+    change = _mark_change(last)
+    change.getparent().remove(change)
+    previous = next((p for p in reversed(paragraphs[:-1]) if _mark_change(p) is None), None)
+    if previous is None:
+        return
+    properties = copy.deepcopy(previous.find(W + "pPr"))
+    old = last.find(W + "pPr")
+    if old is not None:
+        last.remove(old)
+    if properties is not None:
+        last.insert(0, properties)
+    _paragraph_mark(previous, change)
+
+
+# --- notes: footnotes and endnotes -----------------------------------------------------
+
+_NOTES = (W + "footnote", W + "endnote")
+
+
+def _notes(root: etree._Element) -> list[etree._Element]:
+    return [n for n in root if n.tag in _NOTES and n.get(W + "type") in (None, "normal")]
+
+
+def note_pages(body: etree._Element, names: list[str]) -> dict[str, str]:
+    """The source page of each note, by its id: where its reference stands in the body."""
+    sections, _ = read_sections(body, names)
+    pages: dict[str, str] = {}
+    for block in (b for s in sections for b in s.blocks):
+        for reference in block.element.iter(W + "footnoteReference", W + "endnoteReference"):
+            pages.setdefault(reference.get(W + "id"), block.page)
+    return pages
+
+
+def redline_notes(
+    old_root: etree._Element,
+    new_root: etree._Element,
+    attribution: Attribution,
+    marker: Marker,
+    pages: dict[str, str] | None = None,
+    copied: NoteCopier | None = None,
+) -> None:
+    """Track the edits of notes that stand in both revisions, in ``new_root`` (footnotes.xml or endnotes.xml).
+
+    Notes are paired in order by their text, as blocks are; a new note's text is
+    inserted with its reference, which the body marks.
+    """
+    pages = pages or {}
+    writer = Writer(attribution, marker)
+    old_notes, new_notes = _notes(old_root), _notes(new_root)
+    if copied is not None:  # notes carried with a deleted block are tracked already
+        old_notes = [n for n in old_notes if n.get(W + "id") not in copied.sources]
+        new_notes = [n for n in new_notes if n.get(W + "id") not in copied.copied]
+    matcher = difflib.SequenceMatcher(None, [text_of(n) for n in old_notes], [text_of(n) for n in new_notes])
+    pairs: list[tuple[etree._Element | None, etree._Element]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        olds = old_notes[i1:i2]
+        for offset, new in enumerate(new_notes[j1:j2]):
+            pairs.append((olds[offset] if tag in ("equal", "replace") and offset < len(olds) else None, new))
+    for old, new in pairs:
+        page = page_only(pages.get(new.get(W + "id"), ""))  # the reference's line is not the note's
+        new_paragraphs = new.findall(W + "p")
+        old_paragraphs = [] if old is None else old.findall(W + "p")
+        for index, paragraph in enumerate(new_paragraphs):
+            old_text = text_of(old_paragraphs[index]) if index < len(old_paragraphs) else ""
+            new_text = text_of(paragraph)
+            if old is None or index >= len(old_paragraphs):
+                rewrite_paragraph(paragraph, plan_whole(new_text, INS), writer.who(page, "", new_text), marker)
+            elif old_text != new_text:
+                writer._edit(paragraph, old_text, new_text, "to", page)
 
 
 # --- reading a redline back: what accepting or rejecting every change leaves -----------

@@ -31,7 +31,10 @@ def data(context: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "settings", "check.yml、terms.yml、relations.yml 的格式正确", scope=PROJECT, settings="`scripts/shenbao/project/schemas/`"
+    "settings",
+    "check.yml、terms.yml、relations.yml 的格式正确",
+    scope=PROJECT,
+    settings="`scripts/shenbao/project/schemas/`",
 )
 def settings(context: Context) -> Iterator[Finding]:
     """检查什么：data/check.yml、data/terms.yml、data/relations.yml 是否符合各自的 JSON Schema

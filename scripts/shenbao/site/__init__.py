@@ -1,0 +1,1 @@
+"""The site: the MkDocs plugin, macros, page sandbox, charts, generated pages, print style, outputs."""

@@ -10,8 +10,16 @@ footnotes and links between pages) and times, interleaved in one run:
   build   this project's build: site and draft DOCX
   check   this project's make check
 
-Usage: python scripts/bench.py [--pages 20 200 1000] [--runs 5] [--no-warmup]
-       make bench BENCH_ARGS="--pages 2 --runs 1 --no-warmup"   (the test suite's smoke run)
+and two cases of their own:
+
+  photos  the smallest application with N phone-sized photos (4000×3000 JPEG, noise
+          over a gradient, generated here) on 附件 pages: the DOCX's MB, the build
+          with a cold image cache and a warm one, against the same build without photos
+  serve   seconds from saving a page to the served site showing it, under
+          ``shenbao serve`` and under plain ``mkdocs serve`` of the same pages
+
+Usage: python scripts/bench.py [--pages 20 200 1000] [--runs 5] [--photos 100] [--no-warmup]
+       make bench BENCH_ARGS="--pages 2 --runs 1 --photos 2 --no-warmup"   (the test suite's smoke run)
 """
 
 from __future__ import annotations
@@ -20,11 +28,15 @@ import argparse
 import os
 import platform
 import re
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -291,17 +303,177 @@ def report(results: dict[int, Result], runs: int) -> str:
     return "\n".join(lines)
 
 
+# --- photos ---------------------------------------------------------------------------
+
+PHOTO_SIZE = (4000, 3000)
+PHOTO_PAGE = '---\nkind: attachment\n---\n\n# 活动照片\n\n{{ photos("photos") }}\n'
+
+
+def phone_photo(path: Path, seed: int, size: tuple[int, int] = PHOTO_SIZE) -> None:
+    """A stand-in for a phone photo: a gradient under noise (noise compresses worst of all)."""
+    from PIL import Image, ImageChops
+
+    gradient = Image.linear_gradient("L").resize(size).rotate(seed * 37 % 360, expand=False)
+    noise = Image.effect_noise(size, 24 + seed % 8)
+    red = ImageChops.add(gradient, noise, scale=2.0)
+    image = Image.merge("RGB", (red, gradient, ImageChops.invert(gradient)))
+    image.save(path, "JPEG", quality=92)
+
+
+def add_photos(app: Path, count: int) -> Path:
+    """The application with ``count`` photos on a page of its own, as a copy beside it."""
+    photos = app.with_name(app.name + "-photos")
+    shutil.copytree(app, photos, ignore=shutil.ignore_patterns("site", "dist", ".cache"))
+    (photos / "docs" / "photos").mkdir()
+    for number in range(count):
+        phone_photo(photos / "docs" / "photos" / f"{number + 1:03d}-现场照片{number + 1}.jpg", number)
+    (photos / "docs" / "zz-photos.md").write_text(PHOTO_PAGE, encoding="utf-8")
+    return photos
+
+
+def docx_megabytes(app: Path) -> float:
+    return max(p.stat().st_size for p in (app / "dist").glob("*.docx")) / 1_000_000
+
+
+def run_photos(ours: Path, count: int, runs: int) -> dict[str, float]:
+    """Seconds of the build with photos (cold and warm image cache) and without, and the DOCX's MB."""
+    with_photos = add_photos(ours, count)
+    build = ["shenbao", "build"]
+    measure(ours, "python", build)  # the application without photos, warm, as the baseline
+    cold, warm, plain = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(with_photos / ".cache" / "images", ignore_errors=True)
+        cold.append(measure(with_photos, "python", build)[0])
+        warm.append(measure(with_photos, "python", build)[0])
+        plain.append(measure(ours, "python", build)[0])
+    return {
+        "photos": count,
+        "docx MB": docx_megabytes(with_photos),
+        "docx MB without": docx_megabytes(ours),
+        "cold s": statistics.median(cold),
+        "warm s": statistics.median(warm),
+        "without s": statistics.median(plain),
+    }
+
+
+# --- serve ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def _wait_for(url: str, text: str, timeout: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if text in _fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise SystemExit(f"serve: {url} did not show {text!r} within {timeout:.0f} s")
+
+
+def serve_reloads(app: Path, command: list[str], runs: int, timeout: float = 300) -> float:
+    """Median seconds from saving a page to the server sending the page with the change."""
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [PYTHON, "-m", *command, "-a", f"127.0.0.1:{port}"],
+        cwd=app,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    page = app / "docs" / "page0000.md"
+    original = page.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/page0000.html"
+    try:
+        _wait_for(url, "工作情况", timeout)
+        time.sleep(1.0)  # the first build's DOCX, the watcher settling
+        seconds = []
+        for run in range(runs):
+            marker = f"保存标记{run}号"
+            page.write_text(original + f"\n{marker}。\n", encoding="utf-8")
+            seconds.append(_wait_for(url, marker, timeout))
+            time.sleep(0.5)
+        return statistics.median(seconds)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_serve(ours: Path, plain: Path, runs: int) -> dict[str, float]:
+    for app in (ours, plain):  # serve's own pages are served at .html, as build writes them
+        config = app / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        if "use_directory_urls" not in text:
+            config.write_text(text + "use_directory_urls: false\n", encoding="utf-8")
+    return {
+        "plain s": serve_reloads(plain, ["mkdocs", "serve"], runs),
+        "serve s": serve_reloads(ours, ["shenbao", "serve"], runs),
+    }
+
+
+def case_report(photos: dict[str, float] | None, serve: dict[str, float] | None, pages: int) -> str:
+    lines = []
+    if photos:
+        lines += [
+            "",
+            f"photos ({pages} pages + {photos['photos']} photos of {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]}):",
+            "",
+            "| photos | DOCX MB | DOCX MB without | cold s | warm s | without s | warm/without |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| {photos['photos']} | {photos['docx MB']:.1f} | {photos['docx MB without']:.1f}"
+            f" | {photos['cold s']:.2f} | {photos['warm s']:.2f} | {photos['without s']:.2f}"
+            f" | {photos['warm s'] / photos['without s']:.2f} |",
+        ]
+    if serve:
+        lines += [
+            "",
+            f"serve ({pages} pages): save to reloaded page, plain mkdocs serve {serve['plain s']:.2f} s,"
+            f" shenbao serve {serve['serve s']:.2f} s",
+            f"ratio serve/plain at {pages} pages: {serve['serve s'] / serve['plain s']:.2f}",
+        ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", "--sizes", dest="sizes", type=int, nargs="+", default=[20, 200, 1000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="skip the untimed first run")
+    parser.add_argument("--photos", type=int, default=100, help="photos in the photo case (0: no photo case)")
+    parser.add_argument("--case-pages", type=int, default=None, help="pages of the photo and serve cases")
+    parser.add_argument("--no-serve", dest="serve", action="store_false", help="skip the serve case")
     args = parser.parse_args()
-    if min(args.sizes) < 1 or args.runs < 1:
+    if min(args.sizes) < 1 or args.runs < 1 or args.photos < 0:
         parser.error("--pages and --runs must be at least 1")
     started = time.perf_counter()
     results = run(args.sizes, args.runs, args.warmup)
     print(report(results, args.runs))
+    pages = args.case_pages or min(args.sizes)
+    with tempfile.TemporaryDirectory(prefix="shenbao-bench-cases-") as scratch:
+        ours, plain = make_applications(Path(scratch), pages)
+        (plain / "docs" / "funding.svg").write_text(PLACEHOLDER_SVG, encoding="utf-8")
+        photos = run_photos(ours, args.photos, args.runs) if args.photos else None
+        print("  photo case measured", file=sys.stderr)
+        serve = run_serve(ours, plain, args.runs) if args.serve else None
+        print(case_report(photos, serve, pages))
     print(f"(benchmark took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return 0
 

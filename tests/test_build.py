@@ -142,7 +142,7 @@ def test_a_good_build_says_nothing_but_where_its_outputs_are(sample):
     assert sample.stderr == ""
     assert sample.stdout.splitlines() == [
         "网站：site/index.html",
-        "DOCX：dist/样例县全民健身示范县申报材料（草稿）.docx",
+        "DOCX：dist/样例县全民健身示范县申报材料（草稿）.docx（0.0 MB / 20 MB）",
     ]
 
 

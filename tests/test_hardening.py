@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -267,7 +268,7 @@ def test_a_symlinked_file_is_not_published_even_by_check_fix(project):
 
 def test_make_bench_runs_at_a_tiny_size():
     result = subprocess.run(
-        ["make", "--no-print-directory", "bench", "BENCH_ARGS=--pages 2 --runs 1 --no-warmup"],
+        ["make", "--no-print-directory", "bench", "BENCH_ARGS=--pages 2 --runs 1 --photos 2 --no-warmup"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -275,6 +276,8 @@ def test_make_bench_runs_at_a_tiny_size():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| 2 |" in result.stdout
+    assert re.search(r"^\| 2 \| \d+\.\d \| .* \| \d+\.\d\d \|$", result.stdout, re.M), "the photo case"
+    assert re.search(r"^ratio serve/plain at 2 pages: \d+\.\d\d$", result.stdout, re.M), "the serve case"
 
 
 # --- the pure functions behind the messages --------------------------------------------

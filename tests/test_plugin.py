@@ -111,18 +111,21 @@ def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
     plugin = first.plugins["shenbao"]
     try:
         build(first)
+        first_export = plugin._export  # under serve nobody waits for it: the reload does not
+        assert first_export is not None
         pages = len(plugin.document.pages)
         figures = root / "data" / "figures.yml"
         figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 300}"), "utf-8")
         second = serve_build()
         assert second.plugins["shenbao"] is plugin, "MkDocs keeps a plugin with on_startup for the whole process"
         build(second)
+        assert plugin._export is not first_export and not first_export.process.is_alive(), "superseded, ended"
         assert len(plugin.document.pages) == pages, "the second build starts from an empty document"
         assert plugin.project.figures.get_figure("services.stations").value == 300
         html = (site / "a-jiben.html").read_text(encoding="utf-8")
         assert "300个" in html and "286个" not in html
         assert "二、主要做法" in (site / "b-zuofa.html").read_text(encoding="utf-8"), "numbering restarts"
-        # under serve the DOCX follows the reload, written by the export thread when pandoc is done
+        # under serve the DOCX follows the reload, written by the export process when pandoc is done
         deadline = time.time() + 120
         while not list((site / "downloads").glob("*.docx")) and time.time() < deadline:
             time.sleep(0.2)

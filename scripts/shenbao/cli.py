@@ -83,8 +83,9 @@ def build(
     preview: bool = False,
     since: str | None = None,
     **overrides,
-) -> Path:
-    """Build the site and the DOCX as ``mkdocs build`` does; return the DOCX now in ``dist/``.
+) -> tuple[Path, str]:
+    """Build the site and the DOCX as ``mkdocs build`` does; return the DOCX now in ``dist/``
+    and its size against the budget (``14.2 MB / 20 MB``: submission systems cap uploads).
 
     ``overrides`` replace settings of the config file, as MkDocs' own options do.
     """
@@ -124,7 +125,7 @@ def build(
         if preview:
             folders[_preview_pages(built.with_suffix(".pdf"), dist)] = dist / "preview"
         outputs.publish(scratch, site_target, files, folders)
-        return dist / built.name
+        return dist / built.name, plugin.size_report
 
 
 def _preview_pages(pdf: Path, dist: Path) -> Path:
@@ -235,8 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         wants_preview = args.command == "preview"
         since = getattr(args, "since", None)
         mode = Mode.FINAL if args.command == "final" else Mode.DRAFT
-        docx = build(mode, args.config_file, args.verbose, preview=wants_preview, since=since)
-        print(f"网站：site/index.html\nDOCX：{shown_path(docx, project)}")
+        docx, size = build(mode, args.config_file, args.verbose, preview=wants_preview, since=since)
+        print(f"网站：site/index.html\nDOCX：{shown_path(docx, project)}（{size}）")
         if wants_preview:
             print(f"预览：{shown_path(docx.parent / 'preview', project)}（PDF 和 pages/*.png）")
         return 0

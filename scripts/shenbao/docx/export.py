@@ -21,7 +21,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
-from shenbao.docx import package, raw_blocks, render, source_anchors, typeset
+from shenbao.docx import images, package, raw_blocks, render, source_anchors, typeset
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.docx.layout import CHARACTER_SPACING_CONTROL, Layout
 from shenbao.errors import ShenbaoError
@@ -347,6 +347,25 @@ def finish_docx(path: Path, job: DocxJob) -> None:
     package.rewrite_parts(path, edits)
 
 
+def partial_path(output: Path) -> Path:
+    """Where the DOCX is written until it is complete (and removed from if the export is ended)."""
+    return output.with_name(f".{output.name}.part")
+
+
+def with_print_images(document: Document, docs_dir: Path, layout: Layout, cache: Path) -> Document:
+    """The document with each photo's resource pointing at its copy resampled for print."""
+    copies = images.print_copies(document, docs_dir, print_box(layout), cache)
+    return replace(document, resources={**document.resources, **copies}) if copies else document
+
+
+def print_box(layout: Layout) -> images.Box:
+    """A photo is printed at most the type area's width and under half its height: two stand on a page."""
+    return images.Box.printed(layout.type_width, layout.type_height * PHOTO_SHARE)
+
+
+PHOTO_SHARE = 0.45  # of the type area's height, leaving room for two captions
+
+
 def write_docx(
     document: Document,
     output: Path,
@@ -354,9 +373,14 @@ def write_docx(
     page_numbers: dict[str, int] | None = None,
     current: Callable[[], bool] = lambda: True,
 ) -> Path:
-    """Write the DOCX next to ``output`` and move it into place when complete (and still ``current``)."""
+    """Write the DOCX next to ``output`` and move it into place when complete (and still ``current``).
+
+    Given ``job.image_cache``, photos go in as their print copies (``images``), not as the originals.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.part")
+    partial = partial_path(output)
+    if job.image_cache is not None:
+        document = with_print_images(document, job.sources, job.layout, job.image_cache)
     try:
         markdown = assemble(document, job, page_numbers)
         run_pandoc(markdown, partial, job)

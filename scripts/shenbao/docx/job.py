@@ -30,6 +30,7 @@ class DocxJob:
     sources: Path  # docs/: where images are found and the lines the source anchors name
     info: DocxInfo = DocxInfo("")
     preview: Path | None = None  # also render the finished file to this PDF
+    image_cache: Path | None = None  # photos go in as print copies cached here (``images``); None: as they are
 
     @property
     def draft(self) -> bool:

@@ -148,6 +148,8 @@ def line_map(source: str, rendered: str) -> list[int]:
     for j in range(len(out)):
         last = found.get(j, last)
         mapping.append(last + 1 + offset)
+    # lines are compared within one page only: a cache kept across pages held 32 MiB at 1000 pages
+    _characters.cache_clear()
     return mapping
 
 

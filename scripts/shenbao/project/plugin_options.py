@@ -41,6 +41,8 @@ class ShenbaoConfig(base.Config):
     """The DOCX's and the print style's layout: a preset (公文, 报告) and overrides per element; see layout.py."""
     since = c.Optional(c.Type(str))
     """A git revision: the site gets a page of what changed since it (``shenbao build --since``)."""
+    docx_max_mb = c.Type((int, float), default=20)
+    """The DOCX's size budget in MB (online submission systems cap uploads); ``final`` refuses a larger file."""
     docx_name = c.Optional(c.Type(str))
     """The DOCX's file name without .docx; default: the title (application.title), with （草稿） for a draft."""
 

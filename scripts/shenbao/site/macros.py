@@ -1,7 +1,8 @@
 """mkdocs-macros module: the macros writers use in pages.
 
 ``{{ fig("population.births") }}`` renders a figure; ``{{ table("…") }}`` and
-``{{ chart("…") }}`` place a table or chart of figures, ``{{ ref("…") }}`` names
+``{{ chart("…") }}`` place a table or chart of figures, ``{{ photos("…") }}`` a
+folder of photos two to a page, ``{{ ref("…") }}`` names
 its number; ``{{ missing("…") }}`` marks text the source lost. Pages are checked
 before rendering so that every problem comes back with its file and line.
 """
@@ -18,19 +19,35 @@ from shenbao.errors import LocatedError, hinted
 from shenbao.project import exhibits, markers
 from shenbao.project.figures import APPLICANT, DATE, FigureBook, UnknownFigureError
 from shenbao.project.plugin_options import PLUGIN_NAME
-from shenbao.site import sandbox
+from shenbao.site import photo_pages, sandbox
 from shenbao.site.template_calls import JINJA_NAMES, check_calls, check_template, render_calls, simple_calls
 
 CHARTS_DIR = "charts"  # where chart images appear in the site
 _SKIP = "render_macros"  # mkdocs-macros' own switch for a page
 
 
-def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[[], str | None]) -> dict[str, Callable]:
+def make_macros(
+    book: FigureBook,
+    placed: exhibits.Exhibits,
+    page_uri: Callable[[], str | None],
+    docs_dir: Path | None = None,
+) -> dict[str, Callable]:
     """The macros pages may call, bound to one project's data.
 
     The build registers these with mkdocs-macros and the checks render pages
-    with the very same functions. ``page_uri`` tells which page is rendering.
+    with the very same functions. ``page_uri`` tells which page is rendering;
+    without ``docs_dir`` (the checks read text, not photos) ``photos()`` places nothing.
     """
+
+    def photos(folder: str) -> str:
+        """A folder of photos, two to a page, each over its numbered caption (照片1 …)."""
+        if docs_dir is None:
+            return ""
+        try:
+            return photo_pages.photos_markdown(photo_pages.folder_photos(docs_dir, page_uri() or "", folder))
+        except photo_pages.PhotoFolderError as error:
+            where = f"{docs_dir.name}/{page_uri() or '?'}"
+            raise PluginError(str(LocatedError(where, 0, 0, error.message, error.hint))) from None
 
     def table(name: str) -> str:
         """A table of figures under its numbered caption (表1 …)."""
@@ -72,7 +89,15 @@ def make_macros(book: FigureBook, placed: exhibits.Exhibits, page_uri: Callable[
                 )
             ) from None
 
-    return {"table": table, "chart": chart, "ref": ref, "fig": fig, "missing": missing, "signature": signature}
+    return {
+        "table": table,
+        "chart": chart,
+        "ref": ref,
+        "fig": fig,
+        "missing": missing,
+        "signature": signature,
+        "photos": photos,
+    }
 
 
 def define_env(env) -> None:
@@ -87,7 +112,10 @@ def define_env(env) -> None:
     env.variables["exhibits"] = project.exhibits
     _withdraw_host(env)
     for name, function in make_macros(
-        project.figures, project.exhibits, lambda: env.page.file.src_uri if env.page else None
+        project.figures,
+        project.exhibits,
+        lambda: env.page.file.src_uri if env.page else None,
+        Path(env.conf.docs_dir),
     ).items():
         env.macro(function, name)
 
@@ -95,7 +123,7 @@ def define_env(env) -> None:
 # What mkdocs-macros itself hands every page; pages are rendered in the sandbox, this is defence in depth.
 _HOST_VARIABLES = ("config", "environment", "plugin", "git")
 _HOST_MACROS = ("context", "macros_info", "now", "fix_url")
-OWN_MACROS = ("fig", "table", "chart", "ref", "missing", "signature")
+OWN_MACROS = ("fig", "table", "chart", "ref", "missing", "signature", "photos")
 
 
 def _withdraw_host(env) -> None:

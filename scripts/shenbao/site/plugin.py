@@ -2,18 +2,17 @@
 
 Pages are rendered in navigation order so heading numbers run on from page to
 page; each page's final Markdown is collected, and the DOCX is converted from
-it on a second thread while MkDocs writes the site.
+it in a process of its own (``export_job``) while MkDocs writes the site.
 
 MkDocs keeps a plugin with ``on_startup`` for the whole ``mkdocs serve``
 process, so everything that belongs to one build is made afresh in
-``on_config``; only the export thread lives as long as the plugin.
+``on_config``; only the export process of the latest build outlives it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from shenbao.docx import export, layout
+from shenbao.docx import export, images, layout
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
 from shenbao.project import sources
@@ -31,7 +30,16 @@ from shenbao.project.markers import MISSING, PLACEHOLDER
 from shenbao.project.plugin_options import PLUGIN_NAME, Mode, ShenbaoConfig
 from shenbao.project.project import Project, ProjectError
 from shenbao.project.revision import build_revision, page_dates
-from shenbao.site import changes_page, charts, checklist_page, layout_preview, print_css, readiness
+from shenbao.site import (
+    changes_page,
+    charts,
+    checklist_page,
+    export_job,
+    layout_preview,
+    print_css,
+    readiness,
+    screen_copies,
+)
 from shenbao.site.macros import chart_uri
 from shenbao.text import scanner
 
@@ -55,25 +63,24 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self.document: Document | None = None
         self.layout: layout.Layout | None = None
         self.serving = False
-        self._executor: ThreadPoolExecutor | None = None
-        self._export: Future | None = None
-        self._generation = 0  # under serve, a newer build supersedes an export still running
-        self._lock = threading.Lock()
+        self._photos: set[str] = set()  # photos below docs/ published with screen copies, this build
+        self.size_report = ""  # "14.2 MB / 20 MB" once a build's DOCX is written
+        self._export: export_job.ExportJob | None = None
+        self._started = False
+        self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
 
     # --- the process ----------------------------------------------------------------
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shenbao-docx")
+        export_job.start_server()  # its imports overlap with MkDocs reading the pages
+        self._started = True
 
     def on_shutdown(self):
         if self._previewer is not None:
             self._previewer.close()
         self._cancel_export()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
 
     def on_build_error(self, *, error):
         self._cancel_export()
@@ -127,6 +134,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             for uri, path in self._previewer.site_files().items():
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         self._add_charts(files, config)
+        self._add_photos(files, config)
         self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
@@ -143,6 +151,23 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 raise PluginError(str(error)) from None
             files.append(File.generated(config, chart_uri(name), abs_src_path=str(svg)))
             self.document.resources[chart_uri(name)] = str(png)
+
+    def _add_photos(self, files: Files, config) -> None:
+        """Publish each photo upright and without EXIF, with a screen copy the pages show."""
+        docs_dir = Path(config.docs_dir)
+        found = [f for f in files if images.is_photo(f.src_uri) and f.abs_src_path and not f.generated_by]
+        copies = screen_copies.published_copies(docs_dir, [f.src_uri for f in found], self._image_cache)
+        for file in found:
+            if file.src_uri in copies:
+                original, screen = copies[file.src_uri]
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, abs_src_path=str(original)))
+                files.append(File.generated(config, screen_copies.screen_uri(file.src_uri), abs_src_path=str(screen)))
+        self._photos = set(copies)
+
+    @property
+    def _image_cache(self) -> Path:
+        return self.project.root / ".cache" / "images"
 
     def _add_workbook(self, files: Files, config) -> None:
         """The 填报表 of what is still open, for the review page to offer (``shenbao sheet export``)."""
@@ -193,7 +218,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 )
             except changes_page.ChangesError as error:
                 raise PluginError(str(error)) from None
-        return self.document.add_page(uri, markdown, page.meta)
+        markdown = self.document.add_page(uri, markdown, page.meta)
+        return screen_copies.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
 
     @event_priority(100)  # before search indexes the page
     def on_page_context(self, context, page, config, nav):
@@ -214,9 +240,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         info = DocxInfo(config.site_name, self.project.known_text(APPLICANT), config.extra["revision"].label)
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
-        self._start_export(document, output, info, preview)
-        if self._previewer is not None:
-            self._export.add_done_callback(self._preview_when_exported(output, Path(config.site_dir)))
+        after = self._preview_when_exported(output, Path(config.site_dir)) if self._previewer is not None else None
+        self._start_export(document, output, info, preview, after)
         return env
 
     def on_post_build(self, config):
@@ -224,28 +249,58 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         if job is None or self.serving:
             return  # under serve the browser reloads now; the DOCX follows when pandoc is done
         try:
-            job.result()
-        except Exception as error:  # pandoc's and LibreOffice's own words are the useful part
-            raise PluginError(f"DOCX 导出失败：{error}") from error
+            job.wait()
+        except export_job.ExportFailed as error:  # pandoc's and LibreOffice's own words are the useful part
+            raise PluginError(f"DOCX 导出失败：{error}") from None
         finally:
             self._export = None
+        self._check_size(Path(config.site_dir) / config.extra["docx_file"])
 
-    # --- the export thread ----------------------------------------------------------
+    def _check_size(self, docx: Path) -> None:
+        """Report the DOCX against its budget; a final one over it is refused with the heaviest photos named."""
+        budget = self.config.docx_max_mb
+        self.size_report = images.budget_text(docx, budget)
+        if self.mode is not Mode.FINAL or images.megabytes(docx.stat().st_size) <= budget:
+            return
+        box = export.print_box(self.layout)
+        copies = images.print_copies(self.document, Path(self.project.docs_dir), box, self._image_cache)
+        docs = Path(self.project.docs_dir).name
+        heaviest = "\n".join(f"  {docs}/{uri}：{images.megabytes(size):.1f} MB" for uri, size in images.largest(copies))
+        message = f"{images.size_line(docx, budget)}：终稿超过大小上限 docx_max_mb，不予生成"
+        if heaviest:
+            message += f"。占用最多的图片：\n{heaviest}\n"
+        raise PluginError(hinted(message, "减少或裁剪照片，或在 mkdocs.yml 的 plugins.shenbao 中调高 docx_max_mb"))
 
-    def _start_export(self, document: Document, output: Path, info, preview: Path | None) -> None:
-        if self._executor is None:  # built without on_startup (an old caller): behave like a build
+    # --- the export process ---------------------------------------------------------
+
+    def _start_export(self, document: Document, output: Path, info, preview: Path | None, after=None) -> None:
+        """Start this build's export; under serve ``after()`` runs once it has written the DOCX, if still current."""
+        if not self._started:  # built without on_startup (an old caller): behave like a build
             self.on_startup(command="build", dirty=False)
+        self._cancel_export()  # a newer edit makes an export still running pointless: end it
+        docx_job = DocxJob(
+            self.mode, self.layout, Path(self.project.docs_dir), info, preview, image_cache=self._image_cache
+        )
+        job = export_job.ExportJob(
+            export.export, partial=export.partial_path(output), document=document, output=output, job=docx_job
+        )
         with self._lock:
-            self._generation += 1
-            generation = self._generation
-        if self._export is not None:
-            self._export.cancel()  # not started yet: a newer edit makes it pointless
+            self._export = job
+        if self.serving:  # nobody waits for it: say so if it fails, unless a newer edit replaced it
+            threading.Thread(target=self._report_when_done, args=(job, after), daemon=True).start()
 
-        def current() -> bool:
-            return generation == self._generation
-
-        job = DocxJob(self.mode, self.layout, Path(self.project.docs_dir), info, preview)
-        self._export = self._executor.submit(export.export, document, output, job, current)
+    def _report_when_done(self, job: export_job.ExportJob, after=None) -> None:
+        try:
+            job.wait()
+        except export_job.ExportFailed as error:
+            with self._lock:
+                if self._export is job:
+                    log.warning(f"DOCX 导出失败：{error}")
+            return
+        with self._lock:
+            current = self._export is job
+        if current and after is not None:
+            after()
 
     def _serve_layout_preview(self, config) -> None:
         if self._previewer is None:
@@ -257,14 +312,11 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def _preview_when_exported(self, output: Path, site: Path):
         """Render the DOCX this build exported, unless a newer build superseded it or it failed."""
-        generation = self._generation
         docs = Path(self.project.docs_dir)
         pages = [p for p in self.document.pages if (docs / p.src_uri).exists()]
         edited = max(pages, key=lambda p: (docs / p.src_uri).stat().st_mtime, default=None)
 
-        def done(job: Future) -> None:
-            if job.cancelled() or job.exception() is not None or generation != self._generation:
-                return
+        def done() -> None:  # called only for the current build's successful export
             if output.exists():
                 self._previewer.request(output, site, edited.title if edited else "")
 
@@ -272,10 +324,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def _cancel_export(self) -> None:
         with self._lock:
-            self._generation += 1  # a running export sees this and does not write its file
-        if self._export is not None:
-            self._export.cancel()
-            self._export = None
+            job, self._export = self._export, None
+        if job is not None:
+            job.cancel()
 
 
 def _resolve_layout(settings: dict, config_file: Path) -> layout.Layout:

@@ -27,6 +27,7 @@ MACRO_ARGUMENTS = {
     "chart": '图的名称，如 chart("funding")',
     "ref": '表或图的名称，如 ref("indicators")',
     "missing": '缺失内容的说明，如 missing("原件此处缺页")',
+    "photos": '照片所在的文件夹（相对本页），如 photos("img/活动照片")',
 }
 
 

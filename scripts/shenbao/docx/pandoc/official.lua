@@ -47,9 +47,18 @@ local function signature(div)
   return blocks
 end
 
+-- photos() lays out two photos to a page: every pair after the first starts a new one
+local PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
 function Div(div)
   if div.classes:includes("signature") then
     return signature(div)
+  end
+  if div.classes:includes("photos") then
+    if div.classes:includes("next-page") then
+      table.insert(div.content, 1, pandoc.RawBlock("openxml", PAGE_BREAK))
+    end
+    return div.content
   end
   for class, style in pairs(CAPTION_STYLES) do
     if div.classes:includes(class) then

@@ -1,0 +1,198 @@
+"""Photos as they are published: turned upright, stripped of EXIF, no larger than they are shown.
+
+A phone photo is 4000×3000 pixels and 3–6 MB, with the place it was taken and
+the phone that took it in its EXIF. Printed 15 cm wide it needs 1800 pixels
+at 300 dpi; on screen, fewer. Each copy is made once per content and size and
+kept under ``.cache/images`` by the hash of both, so an unchanged photo is
+never decoded again.
+
+JPEG stays JPEG (quality 85 at 300 dpi cannot be told from the original on
+paper); PNG stays PNG and lossless (line art, screenshots, scans of text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import posixpath
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from shenbao.project.document import Document, resolve_path
+from shenbao.text import scanner
+
+PRINT_DPI = 300
+JPEG_QUALITY = 85
+ORIGINAL_QUALITY = 95  # the full-size copy the site links to: EXIF gone, detail kept
+SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+VERSION = "1"  # bump when the way copies are made changes: old cache entries are then not used
+TWIPS_PER_INCH = 1440
+
+
+@dataclass(frozen=True)
+class Box:
+    """The largest size, in pixels, a copy may have (it is never enlarged)."""
+
+    width: int
+    height: int
+
+    @classmethod
+    def printed(cls, width_twips: float, height_twips: float, dpi: int = PRINT_DPI) -> Box:
+        return cls(round(width_twips / TWIPS_PER_INCH * dpi), round(height_twips / TWIPS_PER_INCH * dpi))
+
+
+FULL = Box(0, 0)  # no limit: the original's size
+
+
+def is_photo(path: str) -> bool:
+    return posixpath.splitext(path.lower())[1] in SUFFIXES
+
+
+def fitted(size: tuple[int, int], box: Box) -> tuple[int, int]:
+    """``size`` scaled down, proportions kept, to fit ``box``; unchanged if it already fits."""
+    width, height = size
+    if not box.width or (width <= box.width and height <= box.height):
+        return size
+    scale = min(box.width / width, box.height / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def resample(data: bytes, box: Box, dpi: int = PRINT_DPI, quality: int = JPEG_QUALITY) -> bytes:
+    """The image upright, fitted to ``box``, with no EXIF, XMP or text chunks, in its own format."""
+    with Image.open(io.BytesIO(data)) as opened:
+        kind = opened.format
+        if kind not in ("JPEG", "PNG"):
+            return data
+        target = fitted(ImageOps.exif_transpose(opened).size, box)
+        if kind == "JPEG" and target != opened.size:
+            opened.draft("RGB", target)  # decode at 1/2, 1/4 or 1/8 size when that still covers the target
+        image = ImageOps.exif_transpose(opened)  # phones store the photo sideways and say so in EXIF
+        if image.size != target:
+            image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        out = io.BytesIO()
+        icc = opened.info.get("icc_profile")  # colours, not a privacy matter: kept
+        extra = {"icc_profile": icc} if icc else {}
+        if kind == "JPEG":
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.save(out, "JPEG", quality=quality, optimize=True, dpi=(dpi, dpi), **extra)
+        else:  # PNG: lossless; Pillow writes no text chunks or EXIF unless told to
+            image.save(out, "PNG", optimize=True, dpi=(dpi, dpi), **extra)
+        return out.getvalue()
+
+
+DIGESTS = "digests.json"  # in the cache: each photo's content hash by its path, size and modification time
+
+
+def _digest_index(cache: Path) -> dict[str, str]:
+    try:
+        index = json.loads((cache / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def _save_digest_index(cache: Path, index: dict[str, str]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{DIGESTS}.{os.getpid()}.part"
+    partial.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, cache / DIGESTS)  # the site's and the export's process may both write it: either is whole
+
+
+def content_digest(source: Path, index: dict[str, str]) -> str:
+    """The photo's SHA-256, read again only when its size or modification time changed.
+
+    A hundred phone photos are 300–600 MB: hashing them on every build would
+    cost more than the build itself.
+    """
+    stat = source.stat()
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    if key not in index:
+        with source.open("rb") as file:
+            index[key] = hashlib.file_digest(file, "sha256").hexdigest()
+    return index[key]
+
+
+def cached_copy(
+    source: Path,
+    box: Box,
+    cache: Path,
+    dpi: int = PRINT_DPI,
+    quality: int = JPEG_QUALITY,
+    index: dict[str, str] | None = None,
+) -> Path:
+    """The copy of ``source`` for ``box``, made now or found in ``cache`` by the hash of content and size.
+
+    Given ``index`` (``_digest_index``), content hashes are looked up there; the caller saves it.
+    """
+    digests = index if index is not None else {}
+    parameters = f"{content_digest(source, digests)}|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}"
+    path = cache / f"{hashlib.sha256(parameters.encode()).hexdigest()[:32]}{source.suffix.lower()}"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(resample(source.read_bytes(), box, dpi, quality))
+        os.replace(partial, path)  # two builds making the same copy at once both end with a whole file
+    return path
+
+
+def cached_copies(sources: dict[str, Path], make, cache: Path) -> dict:
+    """``make(source, index)`` for each source, with the content hashes of earlier builds; unreadable ones left out."""
+    index = _digest_index(cache)
+    known = dict(index)
+    made = {}
+    for name, source in sources.items():
+        try:
+            made[name] = make(source, index)
+        except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+            continue  # not an image Pillow reads: published (or embedded by pandoc) as it is
+    if index != known:
+        _save_digest_index(cache, index)
+    return made
+
+
+def page_images(document: Document) -> list[str]:
+    """Every local photo the DOCX's pages show, as paths below docs/, once each, in order."""
+    seen: dict[str, None] = {}
+    for page in document.docx_pages():
+        for found in scanner.links(page.markdown.split("\n")):
+            if found.image and not found.external and is_photo(found.target):
+                target = urllib.parse.unquote(found.target.partition("#")[0])
+                seen.setdefault(resolve_path(page.src_uri, target), None)
+    return list(seen)
+
+
+def print_copies(document: Document, docs_dir: Path, box: Box, cache: Path) -> dict[str, str]:
+    """Each photo's print copy, by the path pages use, for the DOCX's resources."""
+    sources = {uri: docs_dir / uri for uri in page_images(document) if uri not in document.resources}
+    sources = {uri: path for uri, path in sources.items() if path.is_file()}
+    made = cached_copies(sources, lambda source, index: cached_copy(source, box, cache, index=index), cache)
+    return {uri: str(path) for uri, path in made.items()}
+
+
+# --- the size budget -------------------------------------------------------------------
+
+
+def megabytes(size: int) -> float:
+    return size / 1_000_000
+
+
+def budget_text(path: Path, max_mb: float) -> str:
+    """``14.2 MB / 20 MB``: the file's size against its budget."""
+    return f"{megabytes(path.stat().st_size):.1f} MB / {max_mb:g} MB"
+
+
+def size_line(path: Path, max_mb: float) -> str:
+    """``DOCX 14.2 MB / 20 MB``, as a refusal states it."""
+    return f"DOCX {budget_text(path, max_mb)}"
+
+
+def largest(copies: dict[str, str], count: int = 10) -> list[tuple[str, int]]:
+    """The photos that weigh most in the DOCX, heaviest first, with their print copies' sizes."""
+    sizes = [(uri, Path(copy).stat().st_size) for uri, copy in copies.items() if Path(copy).exists()]
+    return sorted(sizes, key=lambda item: -item[1])[:count]

@@ -1,0 +1,58 @@
+"""The site's photos: a screen-sized copy in the page, linked to the full-size one.
+
+Both are made by ``docx.images`` (upright, EXIF gone) and cached by content:
+the reviewer's browser loads a copy of a few hundred KB and can still open the
+whole photo, and no published file tells where it was taken or with what phone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import urllib.parse
+from pathlib import Path
+
+from shenbao.docx import images
+from shenbao.project.document import resolve_path
+from shenbao.text.scanner import LINK, SCHEME, text_lines
+
+SCREEN = images.Box(1600, 1200)  # a large screen's width of page content, at twice its pixels
+SCREEN_DPI = 96
+SCREEN_DIR = "_screen"  # where the copies live in the site, beside nothing a writer names
+
+
+def screen_uri(uri: str) -> str:
+    return f"{SCREEN_DIR}/{uri}"
+
+
+def published_copies(docs_dir: Path, uris: list[str], cache: Path) -> dict[str, tuple[Path, Path]]:
+    """For each photo below docs/: its full-size published copy and its screen copy."""
+
+    def both(source: Path, index: dict[str, str]) -> tuple[Path, Path]:
+        original = images.cached_copy(source, images.FULL, cache, SCREEN_DPI, images.ORIGINAL_QUALITY, index)
+        return original, images.cached_copy(source, SCREEN, cache, SCREEN_DPI, index=index)
+
+    return images.cached_copies({uri: docs_dir / uri for uri in uris}, both, cache)
+
+
+_OPENING_LINK = re.compile(r"\[$")
+
+
+def link_screen_copies(markdown: str, page_uri: str, photos: set[str]) -> str:
+    """Show each photo of the page as its screen copy, linked to the full-size one."""
+    here = posixpath.dirname(page_uri)
+
+    def screen(match: re.Match, line: str) -> str:
+        target = match["target"]
+        if not match["bang"] or SCHEME.match(target) or _OPENING_LINK.search(line[: match.start()]):
+            return match[0]  # not an image of ours, or already the content of a link
+        path = resolve_path(page_uri, urllib.parse.unquote(target.partition("#")[0]))
+        if path not in photos:
+            return match[0]
+        copy = posixpath.relpath(screen_uri(path), here or ".")
+        return f"[![{match['text']}]({urllib.parse.quote(copy)}{match['title'] or ''})]({target})"
+
+    lines = markdown.split("\n")
+    for index, line in list(text_lines(lines)):
+        lines[index] = LINK.sub(lambda m, line=line: screen(m, line), line)
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""Photos: print copies at 300 dpi, screen copies linked to the original, EXIF gone, the DOCX size budget."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import make_project, run_cli
+from shenbao.docx import export, images
+from shenbao.docx.layout import DEFAULT
+from shenbao.site import photo_pages
+from shenbao.site import screen_copies as site_images
+
+GPS_IFD, MAKE, MODEL, ORIENTATION = 0x8825, 0x010F, 0x0110, 0x0112
+
+
+def phone_photo(path: Path, size=(2400, 1800), orientation: int = 1) -> Path:
+    """A photo as a phone writes it: a gradient with noise, the place and the phone in its EXIF."""
+    width, height = size
+    gradient = Image.linear_gradient("L").resize(size)
+    noise = Image.effect_noise(size, 40)
+    image = Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    exif = Image.Exif()
+    exif[MAKE], exif[MODEL], exif[ORIENTATION] = "PhoneMaker", "Phone 15", orientation
+    exif[GPS_IFD] = {1: "N", 2: (30.0, 15.0, 12.5), 3: "E", 4: (120.0, 9.0, 1.0)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=92, exif=exif.tobytes())
+    return path
+
+
+def exif_of(data: bytes) -> Image.Exif:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.getexif()
+
+
+def test_the_phone_photo_helper_really_carries_gps(tmp_path):
+    exif = exif_of(phone_photo(tmp_path / "a.jpg").read_bytes())
+    assert exif.get_ifd(GPS_IFD) and exif[MAKE] == "PhoneMaker"
+
+
+def test_print_copy_has_the_printed_size_at_300_dpi_and_no_exif(tmp_path):
+    source = phone_photo(tmp_path / "a.jpg")
+    box = export.print_box(DEFAULT)
+    # GB/T 9704's type area is 156 mm wide: 1843 pixels at 300 dpi
+    assert box.width == round(156 / 25.4 * 300)
+    copy = images.cached_copy(source, box, tmp_path / "cache")
+    with Image.open(copy) as printed:
+        assert printed.format == "JPEG"
+        assert printed.size == images.fitted((2400, 1800), box)
+        assert printed.height == box.height and printed.width < box.width  # 4:3 fills the height
+        assert round(printed.info["dpi"][0]) == 300
+        exif = printed.getexif()
+    assert not exif.get_ifd(GPS_IFD) and MAKE not in exif and MODEL not in exif
+    assert copy.stat().st_size < source.stat().st_size
+
+
+def test_exif_orientation_is_applied_so_the_photo_stands_up(tmp_path):
+    source = phone_photo(tmp_path / "sideways.jpg", size=(400, 300), orientation=6)  # rotate 90° to view
+    copy = images.cached_copy(source, images.FULL, tmp_path / "cache")
+    with Image.open(copy) as upright:
+        assert upright.size == (300, 400)
+        assert ORIENTATION not in upright.getexif()  # applied, not just carried: no viewer turns it twice
+
+
+def test_png_line_art_stays_lossless(tmp_path):
+    art = Image.new("RGB", (300, 200), "white")
+    art.paste((0, 0, 0), (10, 10, 290, 12))
+    art.save(tmp_path / "art.png")
+    copy = images.cached_copy(tmp_path / "art.png", export.print_box(DEFAULT), tmp_path / "cache")
+    with Image.open(copy) as kept:
+        assert kept.format == "PNG" and kept.convert("RGB").tobytes() == art.tobytes()
+
+
+def test_an_unchanged_photo_is_never_processed_twice(tmp_path, monkeypatch):
+    source = phone_photo(tmp_path / "a.jpg", size=(400, 300))
+    first = images.cached_copy(source, images.Box(200, 200), tmp_path / "cache")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("resampled again")
+
+    monkeypatch.setattr(images, "resample", not_again)
+    assert images.cached_copy(source, images.Box(200, 200), tmp_path / "cache") == first
+    phone_photo(source, size=(401, 300))  # changed content: a new copy is due
+    with pytest.raises(AssertionError, match="resampled again"):
+        images.cached_copy(source, images.Box(200, 200), tmp_path / "cache")
+
+
+def test_photos_are_laid_out_two_to_a_page_with_numbered_captions():
+    text = photo_pages.photos_markdown(["img/01-开幕式.jpg", "img/02-颁奖.jpg", "img/03 合影 (全体).jpg"])
+    sheets = re.findall(r'<div class="(photos[^"]*)" markdown>', text)
+    assert sheets == ["photos", "photos next-page"]
+    assert re.findall(r"照片(\d)　([^<]+)</div>", text) == [("1", "开幕式"), ("2", "颁奖"), ("3", "合影 (全体)")]
+    assert "(img/03%20合影%20%28全体%29.jpg)" in text
+
+
+def test_screen_copies_are_linked_to_the_original():
+    markdown = "![现场](img/a.jpg)\n\n```\n![现场](img/a.jpg)\n```\n\n![图](charts/x.svg)"
+    shown = site_images.link_screen_copies(markdown, "sub/page.md", {"sub/img/a.jpg"})
+    assert shown.split("\n")[0] == "[![现场](../_screen/sub/img/a.jpg)](img/a.jpg)"
+    assert shown.split("\n")[3] == "![现场](img/a.jpg)", "code is left alone"
+    assert shown.endswith("![图](charts/x.svg)")
+
+
+PHOTO_PAGE = '---\nkind: attachment\n---\n\n# 活动照片\n\n{{ photos("photos") }}\n'
+
+
+def photo_project(tmp_path: Path, fixture: str, count: int = 3, budget: float | None = None) -> Path:
+    root = make_project(tmp_path, fixture)
+    for number in range(1, count + 1):
+        phone_photo(
+            root / "docs" / "photos" / f"{number:02d}-活动现场{number}.jpg", orientation=6 if number == 1 else 1
+        )
+    (root / "docs" / "z-photos.md").write_text(PHOTO_PAGE, encoding="utf-8")
+    if budget is not None:
+        config = root / "mkdocs.yml"
+        text = re.sub(
+            r"^  - shenbao\b.*$",
+            f"  - shenbao:\n      docx_max_mb: {budget}",
+            config.read_text("utf-8"),
+            count=1,
+            flags=re.M,
+        )
+        config.write_text(text, "utf-8")
+    return root
+
+
+def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
+    root = photo_project(tmp_path, "draft")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.output
+    assert re.search(r"DOCX：dist/.*\.docx（\d+\.\d MB / 20 MB）", result.stdout)
+    box = export.print_box(DEFAULT)
+    with zipfile.ZipFile(result.docx()) as docx:
+        media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/") and n.endswith(".jpg")]
+        body = docx.read("word/document.xml").decode("utf-8")
+    sizes = sorted(Image.open(io.BytesIO(data)).size for data in media)
+    upright = images.fitted((1800, 2400), box)  # the first photo was taken sideways
+    assert sizes == sorted([images.fitted((2400, 1800), box)] * 2 + [upright])
+    assert all(not exif_of(data).get_ifd(GPS_IFD) and MODEL not in exif_of(data) for data in media)
+    assert body.count('w:type="page"') >= 1 and "照片3" in body
+    site = result.site
+    html = (site / "z-photos.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="photos/01-[^"]+\.jpg"><img alt="活动现场1" src="_screen/photos/01-', html)
+    for name in ("photos/01-活动现场1.jpg", "_screen/photos/01-活动现场1.jpg"):
+        published = (site / name).read_bytes()
+        assert not exif_of(published).get_ifd(GPS_IFD) and MAKE not in exif_of(published)
+    with Image.open(site / "_screen/photos/02-活动现场2.jpg") as screen:
+        assert screen.size == images.fitted((2400, 1800), site_images.SCREEN)
+    with Image.open(site / "photos/01-活动现场1.jpg") as original:
+        assert original.size == (1800, 2400), "the linked original is full size and upright"
+
+
+def test_a_missing_photo_folder_is_named_at_its_page(tmp_path):
+    root = make_project(tmp_path, "draft")
+    (root / "docs" / "z-photos.md").write_text(PHOTO_PAGE, encoding="utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "docs/z-photos.md" in result.stderr and "找不到文件夹 docs/photos" in result.stderr
+
+
+@pytest.mark.render
+def test_final_refuses_a_docx_over_its_budget_naming_the_largest_photos(tmp_path):
+    root = photo_project(tmp_path, "complete", budget=0.2)
+    result = run_cli(root, "final")
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert re.search(r"DOCX \d+\.\d MB / 0\.2 MB：终稿超过大小上限 docx_max_mb", result.stderr)
+    assert "docs/photos/01-活动现场1.jpg" in result.stderr and "提示：" in result.stderr
+    assert not list((root / "dist").glob("*.docx")) and not (root / "site").exists()

@@ -165,7 +165,7 @@ class PageEnvironment(SandboxedEnvironment):
 
     def call_binop(self, context, operator, left, right):
         if operator == "%" and _has_callable(right):
-            raise TooLarge(f"不能把宏本身写进页面（提示：{CALL_HINT}）")
+            raise TooLarge("不能把宏本身写进页面", CALL_HINT)
         if operator == "*":
             for items, count in ((left, right), (right, left)):
                 sequence = isinstance(items, (str, list, tuple)) and isinstance(count, int)
@@ -187,7 +187,7 @@ def _has_callable(value) -> bool:
 def _finalize(value):
     """What a ``{{ … }}`` prints: never a function's repr (``<function make_macros.<locals>.fig at 0x…>``)."""
     if callable(value):
-        raise TooLarge(f"不能把宏本身写进页面（提示：{CALL_HINT}）")
+        raise TooLarge("不能把宏本身写进页面", CALL_HINT)
     return value
 
 
@@ -224,7 +224,7 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
         raise RenderError(_template_line(error), _said(error)) from None
     if found := _REPR.search(text):  # ``"x" ~ fig`` joins a function's repr into the text
-        raise RenderError(text.count("\n", 0, found.start()) + 1, f"不能把宏本身写进页面（提示：{CALL_HINT}）")
+        raise RenderError(text.count("\n", 0, found.start()) + 1, "不能把宏本身写进页面", CALL_HINT)
     return text
 
 
@@ -343,7 +343,7 @@ def _render_in_child(markdown: str, environment, context) -> tuple:
     try:
         text = render_page(markdown, environment, context)
     except RenderError as error:
-        return ("error", error.line, error.message)
+        return ("error", error.line, error.message, error.hint)
     except MemoryError:
         return ("budget", 0, f"页面渲染超出了允许的内存（提示：{BUDGET_HINT}）")
     if len(text) > MAX_PAGE_CHARS:

@@ -35,7 +35,7 @@ def published_html(page: Page, context: Context) -> Iterator[Finding]:
     except RenderError as error:
         line = page.body_start + error.line if error.line else page.body_start + 1
         message, _, hint = error.message.partition("（提示：")
-        yield Finding(line, 1, message, hint.removesuffix("）"))
+        yield Finding(line, 1, message, error.hint or hint.removesuffix("）"))
         return
     html = _to_html(rendered)
     reported: set[tuple[int, str]] = set()

@@ -116,12 +116,7 @@ def test_template_code_in_word_text_is_escaped():
 def test_new_from_a_file_imports_checks_and_builds_without_the_example(tmp_path):
     source = handtyped_docx(tmp_path / "决定.docx", [*DECISION[:3], "模板代码{{ 7*7 }}照原样显示。", *DECISION[3:]])
     project = tmp_path / "p"
-    made = subprocess.run(
-        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    made = run_cli(project.parent, "new", str(project), "--from", str(source))
     assert made.returncode == 0, made.stdout + made.stderr
     assert not (project / "docs" / "jiben-qingkuang.md").exists()
     assert "jiben-qingkuang" not in (project / "mkdocs.yml").read_text(encoding="utf-8")
@@ -201,12 +196,7 @@ def test_a_zip_bomb_is_refused_naming_the_part(tmp_path):
                 data = data.replace(b"</w:body>", b" " * 3_000_000 + b"</w:body>")
             out.writestr(item, data, zipfile.ZIP_DEFLATED)
     project = tmp_path / "p"
-    result = subprocess.run(
-        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(bomb)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_cli(project.parent, "new", str(project), "--from", str(bomb))
     assert result.returncode == 1
     assert "word/document.xml 解压后有" in result.stderr and "Traceback" not in result.stderr
     assert not list((project / "docs").glob("*.md"))[1:]  # only the cover new wrote, nothing imported
@@ -240,12 +230,7 @@ def outline_of_file(path: Path, tmp_path: Path):
 def test_a_reimport_keeps_what_the_writer_filled_in(tmp_path):
     source = handtyped_docx(tmp_path / "决定.docx", DECISION[:4])  # no sign-off: applicant and date unknown
     project = tmp_path / "p"
-    made = subprocess.run(
-        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    made = run_cli(project.parent, "new", str(project), "--from", str(source))
     assert made.returncode == 0, made.stdout + made.stderr
     figures = project / "data" / "figures.yml"
     text = figures.read_text(encoding="utf-8")
@@ -269,12 +254,7 @@ def test_a_reviewed_copy_imports_as_accepted_text_with_its_comments_listed(tmp_p
     review.comment("珍惜荣誉", "请核对措辞")
     reviewed = review.save(tmp_path / "reviewed.docx")
     project = tmp_path / "p"
-    made = subprocess.run(
-        [sys.executable, "-m", "shenbao", "new", str(project), "--from", str(reviewed)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    made = run_cli(project.parent, "new", str(project), "--from", str(reviewed))
     assert made.returncode == 0, made.stdout + made.stderr
     page = next(p for p in (project / "docs").glob("*.md") if p.name != "index.md").read_text(encoding="utf-8")
     assert "继续努力" in page and "再接再厉" not in page

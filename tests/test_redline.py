@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import NS, ROOT, W, docx_part, paragraph_text, run_cli
+from conftest import NS, ROOT, W, docx_part, libreoffice_changes, paragraph_text, run_cli
 from history import AUTHORS, git, make_history, utc
 from shenbao.word import redline, tracked_changes
 
@@ -126,14 +126,7 @@ def test_numbering_and_formatting_are_those_of_the_new_version(redlined, built):
 
 @pytest.mark.render
 def test_libreoffice_opens_the_redline_and_counts_the_same_changes(redlined, tmp_path):
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "odt",
-         "--outdir", str(tmp_path), str(redlined)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    with zipfile.ZipFile(next(tmp_path.glob("*.odt"))) as odt:
-        content = odt.read("content.xml").decode("utf-8")
-    count = len(re.findall(r"<text:changed-region\b", content))
+    count = libreoffice_changes(redlined, tmp_path)
     assert count == tracked_changes.count_changes(body(redlined)) > 10
 
 

@@ -98,12 +98,52 @@ def make_project(where: Path, fixture: str | None = None, source: Path | None = 
     return project
 
 
-def run_cli(project: Path, *args: str) -> BuildResult:
+def run_cli_process(project: Path, *args: str) -> BuildResult:
+    """``python -m shenbao …`` in a process of its own: for what only a whole process shows
+    (the interpreter's exit, signals, an environment of its own, a wheel installed elsewhere)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "shenbao", *args], cwd=project, capture_output=True, text=True, env=env, timeout=600
     )
     return BuildResult(project, result.returncode, result.stdout, result.stderr)
+
+
+def run_cli(project: Path, *args: str) -> BuildResult:
+    """``shenbao …`` as the writer runs it, in this process: the same ``main``, its output and exit code.
+
+    Starting Python, MkDocs, jieba and the export's fork server again for every command cost more
+    than most builds themselves. What ``python -m`` would add is kept: an uncaught exception becomes
+    a traceback on stderr and exit code 1, ``SystemExit("…")`` prints its message. Set
+    ``SHENBAO_TESTS_IN_SUBPROCESS=1`` to run every command in a process of its own instead.
+    """
+    if os.environ.get("SHENBAO_TESTS_IN_SUBPROCESS"):
+        return run_cli_process(project, *args)
+    import contextlib
+    import io
+    import traceback
+
+    from shenbao import cli
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(project)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                returncode = cli.main(list(args)) or 0
+            except SystemExit as exit:  # what the interpreter does with it at the end of ``python -m``
+                if exit.code is None or isinstance(exit.code, int):
+                    returncode = exit.code or 0
+                else:
+                    print(exit.code, file=sys.stderr)
+                    returncode = 1
+            except Exception:  # noqa: BLE001 — ``python -m`` would print it and exit 1; the tests look for it
+                traceback.print_exc()
+                returncode = 1
+    finally:
+        os.chdir(here)
+    return BuildResult(project, returncode, stdout.getvalue(), stderr.getvalue())
 
 
 def build(where: Path, fixture: str, command: str = "build") -> BuildResult:

@@ -130,8 +130,9 @@ def run_checks(
     unsafe_fixes: bool = False,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
-    out=sys.stdout,
+    out=None,
 ) -> int:
+    out = out or sys.stdout  # looked up now: a caller may have redirected it since import
     result = check_project(root, select, ignore)
     chosen = repairs(result, unsafe_fixes) if fix else {}
     if chosen:

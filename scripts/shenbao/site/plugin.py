@@ -78,8 +78,11 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._started = True
 
     def on_shutdown(self):
+        # MkDocs keeps a plugin with on_startup for the whole process: the next build in it
+        # (a second `build` from Python, not a serve) must not inherit this one's preview
         if self._previewer is not None:
             self._previewer.close()
+            self._previewer = None
         self._cancel_export()
 
     def on_build_error(self, *, error):

@@ -26,7 +26,7 @@ from lxml import etree
 from shenbao.docx import package, source_anchors
 from shenbao.errors import ShenbaoError
 from shenbao.project.revision import git
-from shenbao.word import comments, tracked_changes
+from shenbao.word import pictures, tracked_changes
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
 WORKING_TREE = "工作区"
@@ -133,6 +133,7 @@ class Attribution:
 
     def __post_init__(self):
         self._cache: dict[str, tuple[str, str]] = {}
+        self._versions: dict[str, list[tuple[str, str]]] = {}
 
     def last_commit(self, path: str) -> tuple[str, str]:
         if path not in self._cache:
@@ -152,8 +153,46 @@ class Attribution:
         figure_line = self.figure_line(old, new)
         if figure_line is not None:
             return self.blame(FIGURES_FILE, figure_line) if figure_line else self.last_commit(FIGURES_FILE)
+        made = self.commit_of_words(path, old, new)
+        if made is not None:
+            return made
         line = line or self.line_with(path, new)
         return self.blame(path, line) if line else self.last_commit(path)
+
+    def versions(self, path: str) -> list[tuple[str, str]]:
+        """The page at FROM and after each commit of the range that touched it: (commit, text), oldest first."""
+        key = f"\0versions:{path}"
+        if key not in self._versions:
+            listed = git(self.project, "log", "--reverse", "--format=%H", f"{self.base}..{self.head}", "--", path)
+            commits = [self.base, *listed.stdout.split()] if path and listed.returncode == 0 else []
+            found = []
+            for commit in commits:
+                shown = git(self.project, "show", f"{commit}:{path}")
+                found.append((commit, shown.stdout if shown.returncode == 0 else ""))
+            self._versions[key] = found
+        return self._versions[key]
+
+    def commit_of_words(self, path: str, old: str, new: str) -> tuple[str, str] | None:
+        """Who last added the new words to the page (or took the old ones out), when they stand there as written.
+
+        Several commits may have changed one line; blaming the line names only the last. Words the
+        build writes (numbers, macros' values) are not in the page as such and are left to the blame.
+        """
+        for words, added in [*((w, True) for w in _telling(new)), *((w, False) for w in _telling(old) if not new)]:
+            versions = self.versions(path)
+            made = []
+            for (_, before), (commit, after) in zip(versions, versions[1:], strict=False):
+                grew = after.count(words) - before.count(words)
+                if grew > 0 if added else grew < 0:
+                    made.append(commit)
+            if made:
+                return self.commit_author(made[-1])
+        return None
+
+    def commit_author(self, commit: str) -> tuple[str, str]:
+        shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
+        author, _, date = shown.partition("\0")
+        return author, _utc(date) if date else ""
 
     def line_with(self, path: str, new: str) -> int:
         """The one line of the page at TO holding the new words (a note, whose block has no anchor of its own)."""
@@ -171,12 +210,7 @@ class Attribution:
             found = git(self.project, "blame", "--porcelain", "-L", f"{line},{line}", self.head, "--", path)
             commit = found.stdout.split(" ", 1)[0] if found.returncode == 0 else ""
             inside = commit and git(self.project, "merge-base", "--is-ancestor", commit, self.base).returncode == 1
-            if not inside:
-                self._cache[key] = self.last_commit(path)
-            else:
-                shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
-                author, _, date = shown.partition("\0")
-                self._cache[key] = (author, _utc(date) if date else "")
+            self._cache[key] = self.commit_author(commit) if inside else self.last_commit(path)
         return self._cache[key]
 
     def figure_line(self, old: str, new: str) -> int | None:
@@ -189,14 +223,35 @@ class Attribution:
             return None
         for figure in self.changed_figures:
             before, after = figure[0], figure[1]
-            removed = comments.is_value_of(old.strip(), before) or before in old
-            added = comments.is_value_of(new.strip(), after) or after in new
+            # the piece is the value, a whole number of it, or holds it: not a digit that is also in it
+            removed = old.strip() in (before, *_NUMBER.findall(before)) or before in old
+            added = new.strip() in (after, *_NUMBER.findall(after)) or after in new
             if removed and added:
                 return figure[2] if len(figure) > 2 else 0
         return None
 
     def is_figure_change(self, old: str, new: str) -> bool:
         return self.figure_line(old, new) is not None
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
+_GENERATED = re.compile(r"[\d\s\u3000]+")  # numbers and spacing: most of what the build writes into a text
+
+
+def _telling(text: str) -> list[str]:
+    """The words of a changed text to look for in the page's history: itself, and without what the build adds.
+
+    Too short or without a word (a number, a punctuation mark) they would be found in unrelated places.
+    """
+    whole = text.strip()
+    rest = _NUMBERING.sub("", whole)
+    longest = max(_GENERATED.split(rest), key=len, default="")
+    found = []
+    for words in (whole, rest, longest):
+        if len(words) >= 2 and any(c.isalpha() for c in words) and words not in found:
+            found.append(words)
+    return found
 
 
 def _page_line(page: str) -> tuple[str, int]:
@@ -254,14 +309,22 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     copier = None
     if footnotes in old_notes and footnotes in new_notes:
         copier = tracked_changes.NoteCopier(old_notes[footnotes], new_notes[footnotes], marker)
+    carrier = pictures.PictureCarrier(old_docx, new_docx)
     tracked_changes.redline_body(
-        old_root.find(body), new_root.find(body), old_names, new_names, attribution, marker=marker, notes=copier
+        old_root.find(body),
+        new_root.find(body),
+        old_names,
+        new_names,
+        attribution,
+        marker=marker,
+        notes=copier,
+        pictures=carrier.carry,
     )
 
     def document(root: etree._Element) -> None:
         root[:] = list(new_root)
 
-    edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions}
+    edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions, **carrier.edits()}
     for part, new_part in new_notes.items():
         if part in old_notes:
             tracked_changes.redline_notes(
@@ -275,7 +338,7 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     if label:
         edits[package.CORE_PART] = label_core(label)
     output.parent.mkdir(parents=True, exist_ok=True)
-    return package.rewrite_parts(new_docx, edits, output=output)
+    return package.rewrite_parts(new_docx, edits, add=carrier.parts(), output=output)
 
 
 _NOTE_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
@@ -293,8 +356,12 @@ def output_name(new_docx: Path, base: str, head: str | None) -> str:
     return f"{title}（修订稿 {safe}）.docx"
 
 
-def make_redline(project: Path, base: str, head: str | None = None) -> Path:
-    """Build both revisions, compare them and write the redline to ``dist/``."""
+def make_redline(project: Path, base: str, head: str | None = None, keep: Path | None = None) -> Path:
+    """Build both revisions, compare them and write the redline to ``dist/``.
+
+    The two built copies are scratch, removed after; or kept in ``keep`` (``from/`` and ``to/``),
+    which the tests compare the redline with.
+    """
     base_commit = resolve(project, base)
     head_commit = resolve(project, head) if head else None
     if head is None:
@@ -305,7 +372,8 @@ def make_redline(project: Path, base: str, head: str | None = None) -> Path:
                 f"工作区有未提交的修改：{listed}。修订稿中每处修改都要注明提交的作者和日期",
                 "先提交这些修改，或用 --to <修订版本>（make redline 中写 TO=）指定要比较的版本",
             )
-    with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as temporary:
+        scratch = keep or temporary
         old_copy = export(project, base_commit, Path(scratch) / "from")
         new_copy = export(project, head_commit, Path(scratch) / "to")
         old_docx = build(old_copy, f"修订版本 {base}")

@@ -98,7 +98,7 @@ HARD_AUTHORS = {
 }
 LONG_HEADING = "狠抓学习，确保认识到位，全面提高各级领导干部和全体工作人员对人口与计划生育工作重要意义的认识水平"
 LAST_PARAGRAPH = "以上图片均为原件扫描件，原件存档备查。"
-DELETED_CHART = "上半年出生人数"
+DELETED_CHART = "出生人数逐月变化"
 BIRTHS_CHART = f"""  births:
     title: {DELETED_CHART}
     unit: 人

@@ -66,10 +66,21 @@ def signed(root: etree._Element, text: str) -> set[tuple[str, str]]:
 
 
 def test_the_history_holds_every_kind_of_change(revisions):
-    old, new = (tracked_changes.plain_paragraphs(body(p)) for p in revisions)
-    assert any(LONG_HEADING in t for t in new) and not any(LONG_HEADING in t for t in old)
-    assert any(LAST_PARAGRAPH in t for t in old) and not any(LAST_PARAGRAPH in t for t in new)
-    assert len(LONG_HEADING) > 40
+    old, new = ("\n".join(Package.read(p).text()) for p in revisions)
+    assert LONG_HEADING in new and LONG_HEADING not in old and len(LONG_HEADING) > 40  # a heading renamed
+    assert LAST_PARAGRAPH in old and new.splitlines()[-1] != old.splitlines()[-1]  # the last paragraph deleted
+    assert LAST_PARAGRAPH not in new
+    assert old.count("1271") >= 3 and "1271" not in new and new.count("1300") >= 3  # a figure in three places
+    assert "单位 ¦ 备注" in old and "单位 ¦ 备注" not in new  # a table deleted
+    assert "表｜宣传经费 ¦" in old and "表｜宣传教育经费 ¦" in new  # a cell changed
+    assert "定期组织学习" in old and "定期组织学习" not in new  # a section deleted
+    service, mechanism = "Heading2｜（二）服务保障", "Heading2｜（一）机制建设"
+    assert old.index(service) > old.index(mechanism) and new.index("）服务保障") < new.index("）机制建设")  # moved
+    assert "样例市2024年统计公报" in new and "样例市统计公报" in old  # a footnote changed
+    assert "基本情况一览→" in new and "基本情况→" in old  # a link's text changed
+    assert "与上年同期基本持平" in new.split("AttachmentTitle｜数据统计表")[1]  # an attachment changed
+    assert "具体做法" in old and "主要做法" in new  # words
+    assert DELETED_CHART in old and DELETED_CHART not in new  # a chart deleted
 
 
 def _same(got: list[str], want: list[str], what: str) -> None:

@@ -803,52 +803,7 @@ def redline_notes(
                 writer._edit(paragraph, old_text, new_text, "to", page)
 
 
-# --- reading a redline back: what accepting or rejecting every change leaves -----------
-
-
-def resolved_paragraphs(body: etree._Element, accept: bool) -> list[str]:
-    """The paragraphs' texts after accepting (or rejecting) every tracked change.
-
-    A paragraph whose mark goes away joins the next one; a table row that goes
-    away takes its cells with it. The 目录 is left out: Word makes it again.
-    """
-    gone = {W + DEL, W + MOVE_FROM} if accept else {W + INS, W + MOVE_TO}
-    kept_removed = not accept  # rejecting brings deleted text back
-    texts: list[str] = []
-    carry = ""
-    for paragraph in body.iter(W + "p"):
-        if _FIXED.match(_style(paragraph)) or _row_gone(paragraph, gone):
-            continue
-        text = carry
-        for node in paragraph.iter(W + "t", W + "delText"):
-            inside = {a.tag for a in node.iterancestors() if a.tag in {W + k for k in (INS, DEL, MOVE_TO, MOVE_FROM)}}
-            if inside & gone:
-                continue
-            if node.tag == W + "delText" and not kept_removed:
-                continue
-            text += node.text or ""
-        marks = paragraph.find(f"{W}pPr/{W}rPr")
-        if marks is not None and any(child.tag in gone for child in marks):
-            carry = text
-            continue
-        carry = ""
-        texts.append(text)
-    if carry:
-        texts.append(carry)
-    return [t for t in texts if t.strip()]
-
-
-def _row_gone(paragraph: etree._Element, gone: set[str]) -> bool:
-    for row in paragraph.iterancestors(W + "tr"):
-        properties = row.find(W + "trPr")
-        if properties is not None and any(child.tag in gone for child in properties):
-            return True
-    return False
-
-
-def plain_paragraphs(body: etree._Element) -> list[str]:
-    """A built file's paragraphs as ``resolved_paragraphs`` gives them, to compare with."""
-    return [text_of(p) for p in body.iter(W + "p") if not _FIXED.match(_style(p)) and text_of(p).strip()]
+# --- reading a redline back -------------------------------------------------------
 
 
 def count_changes(body: etree._Element) -> int:

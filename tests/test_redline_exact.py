@@ -174,6 +174,23 @@ def test_a_figure_change_is_signed_by_the_commit_of_its_line_and_a_deleted_table
     assert signed(root, "一览") == {(HARD_AUTHORS["link"][0], utc(HARD_AUTHORS["link"][1]))}
 
 
+def test_a_note_is_found_at_its_own_line_and_blamed_there(hard):
+    """A note's change is signed like body text: by the commit that last changed the note's own line."""
+    project = hard.project
+    base = redline.resolve(project, hard.first)
+    who = redline.Attribution(project, base, "HEAD", [])
+    basics = (project / "docs" / "a-basics.md").read_text(encoding="utf-8").splitlines()
+    work = (project / "docs" / "b-work.md").read_text(encoding="utf-8").splitlines()
+    line_of = {text.split(":")[0]: n for n, text in enumerate(basics, start=1) if text.startswith("[^")}
+    reference = next(n for n, text in enumerate(basics, start=1) if "[^1]" in text and not text.startswith("[^"))
+    page = who.note_page(f"docs/a-basics.md:{reference}", "数据来源：样例市2024年统计公报。")
+    assert page == f"docs/a-basics.md:{line_of['[^1]']}"
+    assert who(page, "", "2") == (HARD_AUTHORS["footnote"][0], utc(HARD_AUTHORS["footnote"][1])), "blamed, not guessed"
+    other = next(n for n, text in enumerate(work, start=1) if text.startswith("[^1]:"))
+    assert who.note_page("docs/b-work.md:0", "另一页的脚注，标签与上一页相同。") == f"docs/b-work.md:{other}"
+    assert who.note_page("docs/c-statistics.md:3", "无") == ""
+
+
 def made_by(block: str, change: str) -> str:
     """The commit of the history that made a change, from the text of the change and of its block.
 

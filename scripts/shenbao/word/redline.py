@@ -9,6 +9,7 @@ revisions that touched its page, or ``data/figures.yml`` for a figure.
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import re
@@ -194,6 +195,29 @@ class Attribution:
         author, _, date = shown.partition("\0")
         return author, _utc(date) if date else ""
 
+    def note_page(self, reference: str, text: str) -> str:
+        """``page:line`` of a note's definition (``[^label]: …``) at TO, from its reference's line and its text.
+
+        Of the notes the reference's line refers to (every note of the page if that says nothing), the
+        one whose written text is nearest the note's; "" when the page has no note definitions.
+        """
+        path, line = _page_line(reference)
+        shown = git(self.project, "show", f"{self.head}:{path}") if path else None
+        if shown is None or shown.returncode != 0:
+            return ""
+        lines = shown.stdout.splitlines()
+        definitions = {m.group(1): n for n, t in enumerate(lines, start=1) if (m := _NOTE_DEFINITION.match(t))}
+        referred = set(_NOTE_REFERENCE.findall(lines[line - 1])) if 0 < line <= len(lines) else set()
+        candidates = [label for label in definitions if label in referred] or list(definitions)
+        if not candidates:
+            return ""
+
+        def nearness(label: str) -> float:
+            written = lines[definitions[label] - 1].split(":", 1)[1]
+            return difflib.SequenceMatcher(None, written, text, autojunk=False).ratio()
+
+        return f"{path}:{definitions[max(candidates, key=nearness)]}"
+
     def line_with(self, path: str, new: str) -> int:
         """The one line of the page at TO holding the new words (a note, whose block has no anchor of its own)."""
         words = new.strip()
@@ -234,6 +258,8 @@ class Attribution:
         return self.figure_line(old, new) is not None
 
 
+_NOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
 _GENERATED = re.compile(r"[\d\s\u3000]+")  # numbers and spacing: most of what the build writes into a text
@@ -328,7 +354,13 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     for part, new_part in new_notes.items():
         if part in old_notes:
             tracked_changes.redline_notes(
-                old_notes[part], new_part, attribution, marker, pages, copier if part == footnotes else None
+                old_notes[part],
+                new_part,
+                attribution,
+                marker,
+                pages,
+                copier if part == footnotes else None,
+                getattr(attribution, "note_page", None),
             )
 
             def notes(root: etree._Element, new=new_part) -> None:

@@ -772,11 +772,13 @@ def redline_notes(
     marker: Marker,
     pages: dict[str, str] | None = None,
     copied: NoteCopier | None = None,
+    locate: Callable[[str, str], str] | None = None,
 ) -> None:
     """Track the edits of notes that stand in both revisions, in ``new_root`` (footnotes.xml or endnotes.xml).
 
     Notes are paired in order by their text, as blocks are; a new note's text is
-    inserted with its reference, which the body marks.
+    inserted with its reference, which the body marks. ``locate`` turns the
+    ``page:line`` of a note's reference and the note's text into the note's own.
     """
     pages = pages or {}
     writer = Writer(attribution, marker)
@@ -791,7 +793,9 @@ def redline_notes(
         for offset, new in enumerate(new_notes[j1:j2]):
             pairs.append((olds[offset] if tag in ("equal", "replace") and offset < len(olds) else None, new))
     for old, new in pairs:
-        page = page_only(pages.get(new.get(W + "id"), ""))  # the reference's line is not the note's
+        reference = pages.get(new.get(W + "id"), "")
+        # the reference's line is not the note's: the note's own line, where its text is written, when known
+        page = (locate(reference, text_of(new)) if locate else "") or page_only(reference)
         new_paragraphs = new.findall(W + "p")
         old_paragraphs = [] if old is None else old.findall(W + "p")
         for index, paragraph in enumerate(new_paragraphs):

@@ -165,6 +165,7 @@ class Package:
     document: etree._Element
     footnotes: etree._Element | None
     pictures: dict[str, str]  # relationship id in document.xml → digest of the picture's bytes
+    links: dict[str, str]  # relationship id in document.xml → address of a link out
 
     @classmethod
     def read(cls, path: Path) -> Package:
@@ -172,13 +173,15 @@ class Package:
             names = set(archive.namelist())
             document = etree.fromstring(archive.read("word/document.xml"))
             footnotes = etree.fromstring(archive.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
-            pictures = {}
+            pictures, links = {}, {}
             rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
             for rel in rels.iter(RELS + "Relationship"):
                 target = posixpath.normpath(posixpath.join("word", rel.get("Target")))
                 if rel.get("Type", "").endswith("/image") and target in names:
                     pictures[rel.get("Id")] = hashlib.sha1(archive.read(target)).hexdigest()[:10]
-        return cls(document, footnotes, pictures)
+                elif rel.get("Type", "").endswith("/hyperlink") and rel.get("TargetMode") == "External":
+                    links[rel.get("Id")] = rel.get("Target")
+        return cls(document, footnotes, pictures, links)
 
     def text(self, accept: bool | None = None) -> list[str]:
         """The file's blocks as lines of text: as it stands (None), or with every change accepted or rejected.
@@ -233,7 +236,8 @@ class Package:
                     blips = [b.get(R + "embed") for b in child.iter(A + "blip")]
                     out.append("".join(f"［图：{self.pictures.get(b, '？缺图')}］" for b in blips) or "［图］")
                 elif tag == W + "hyperlink":
-                    target = child.get(W + "anchor") or ("外链" if child.get(R + "id") else "")
+                    rid = child.get(R + "id")
+                    target = child.get(W + "anchor") or (self.links.get(rid, "？缺链") if rid else "")
                     out.append("［链：")
                     walk(child)
                     out.append(f"→{target}］")

@@ -98,6 +98,7 @@ HARD_AUTHORS = {
 }
 LONG_HEADING = "狠抓学习，确保认识到位，全面提高各级领导干部和全体工作人员对人口与计划生育工作重要意义的认识水平"
 LAST_PARAGRAPH = "以上图片均为原件扫描件，原件存档备查。"
+DELETED_LINK = "学习材料见[国家卫生健康委员会网站](https://www.nhc.gov.cn/)。"  # a link out, in the section cut
 DELETED_CHART = "出生人数逐月变化"
 BIRTHS_CHART = f"""  births:
     title: {DELETED_CHART}
@@ -110,10 +111,11 @@ BIRTHS_CHART = f"""  births:
 
 def make_hard_history(where: Path) -> History:
     """``make_history``'s changes, then a changed footnote, link text and attachment, a deleted table,
-    chart, section and last paragraph, a heading renamed past 40 characters, and a figures.yml edit elsewhere."""
+    chart, section (with a link out) and last paragraph, a heading renamed past 40 characters, and a figures.yml edit elsewhere."""
     project = make_project(where, "complete")
     pictures = project / "docs" / "d-pictures.md"
     pictures.write_text(pictures.read_text(encoding="utf-8").rstrip() + f"\n\n{LAST_PARAGRAPH}\n", encoding="utf-8")
+    edit(project / "docs" / "b-work.md", "#### 定期组织学习\n\n", f"#### 定期组织学习\n\n{DELETED_LINK}\n\n")
     exhibits = project / "data" / "exhibits.yml"  # a chart only FROM has: its picture is in no file of TO's
     exhibits.write_text(exhibits.read_text(encoding="utf-8") + BIRTHS_CHART, encoding="utf-8")
     edit(

@@ -81,6 +81,7 @@ def test_the_history_holds_every_kind_of_change(revisions):
     assert "与上年同期基本持平" in new.split("AttachmentTitle｜数据统计表")[1]  # an attachment changed
     assert "具体做法" in old and "主要做法" in new  # words
     assert DELETED_CHART in old and DELETED_CHART not in new  # a chart deleted
+    assert "国家卫生健康委员会网站→https://www.nhc.gov.cn/］" in old and "nhc.gov.cn" not in new  # a link out, cut
 
 
 def _same(got: list[str], want: list[str], what: str) -> None:
@@ -212,7 +213,16 @@ def made_by(block: str, change: str) -> str:
     ):
         if words in block:
             return kind
-    cut = ("主要指标", "单位备注", DELETED_CHART, "定期组织学习", "各级领导干部", "图片另附", LAST_PARAGRAPH)
+    cut = (
+        "主要指标",
+        "单位备注",
+        DELETED_CHART,
+        "定期组织学习",
+        "各级领导干部",
+        "学习材料",
+        "图片另附",
+        LAST_PARAGRAPH,
+    )
     if not block or any(words in block for words in cut) or ("宣传经费" in block and change in "12"):
         return "cuts"  # the table, the chart (its picture has no text), the section, the last paragraph
     raise AssertionError(f"no commit of the history made {change!r} in {block!r}")

@@ -1,10 +1,12 @@
-"""Pictures of FROM's blocks carried into the redline, so that rejecting a deletion brings the picture back.
+"""Pictures and links of FROM's blocks carried into the redline, so that rejecting a deletion brings them back.
 
 A picture in a DOCX is a ``w:drawing`` whose ``a:blip`` names an image by a
-relationship of document.xml. FROM's relationship ids mean nothing in TO's
-package: each picture of a FROM block shown in the redline (deleted, or the
-place a section moved from) gets TO's relationship to the same image when TO
-has those bytes, else the image is added to the package under a name of its own.
+relationship of document.xml; an external link names its address the same way.
+FROM's relationship ids mean nothing in TO's package: each picture of a FROM
+block shown in the redline (deleted, or the place a section moved from) gets
+TO's relationship to the same image when TO has those bytes, else the image is
+added to the package under a name of its own; each link gets TO's relationship
+to the same address, or a new one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from shenbao.docx import package
 _RELS = "word/_rels/document.xml.rels"
 _TYPES = "[Content_Types].xml"
 _IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_LINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _REL = f"{{{package.PACKAGE_RELS_NS}}}Relationship"
 _DEFAULT = f"{{{package.CONTENT_TYPES_NS}}}Default"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -39,6 +42,16 @@ def _images(archive: zipfile.ZipFile) -> dict[str, str]:
     return found
 
 
+def _links(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship id → address of every external link document.xml has."""
+    rels = package.read_part(archive, _RELS)
+    found = {}
+    for rel in [] if rels is None else rels.iter(_REL):
+        if rel.get("Type") == _LINK and rel.get("TargetMode") == "External" and rel.get("Target"):
+            found[rel.get("Id")] = rel.get("Target")
+    return found
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -50,14 +63,28 @@ class PictureCarrier:
         with zipfile.ZipFile(old_docx) as archive:
             self.old = {rid: archive.read(part) for rid, part in _images(archive).items()}
             self.old_names = _images(archive)
+            self.old_links = _links(archive)
         with zipfile.ZipFile(new_docx) as archive:
             new = _images(archive)
             self.by_bytes = {_digest(archive.read(part)): rid for rid, part in new.items()}
+            self.by_address = {address: rid for rid, address in _links(archive).items()}
             self.media = set(archive.namelist())
             document = package.parse(archive.read("word/document.xml"))
         ids = [int(d.get("id")) for d in document.iter(f"{{{package.WP_NS}}}docPr") if (d.get("id") or "").isdigit()]
         self.next_picture_id = max(ids, default=0) + 1000
         self.added: dict[str, tuple[str, bytes]] = {}  # new relationship id → (part name, bytes)
+        self.added_links: dict[str, str] = {}  # new relationship id → address
+
+    def link(self, old_id: str) -> str | None:
+        """TO's relationship id for the address FROM's link goes to; None if FROM has no such link."""
+        address = self.old_links.get(old_id)
+        if address is None:
+            return None
+        if address not in self.by_address:
+            rid = f"rIdShenbaoLink{len(self.added_links) + 1}"
+            self.added_links[rid] = address
+            self.by_address[address] = rid
+        return self.by_address[address]
 
     def carry(self, drawing: etree._Element) -> bool:
         """Point the drawing's images at TO's package; False when it uses something that cannot come along."""
@@ -97,12 +124,14 @@ class PictureCarrier:
         return {part: data for part, data in self.added.values()}
 
     def edits(self) -> dict[str, package.Edit]:
-        if not self.added:
+        if not self.added and not self.added_links:
             return {}
 
         def relate(root: etree._Element) -> None:
             for rid, (part, _) in self.added.items():
                 etree.SubElement(root, _REL, Id=rid, Type=_IMAGE, Target=posixpath.relpath(part, "word"))
+            for rid, address in self.added_links.items():
+                etree.SubElement(root, _REL, Id=rid, Type=_LINK, Target=address, TargetMode="External")
 
         def declare(root: etree._Element) -> None:
             known = {d.get("Extension", "").lower() for d in root.iter(_DEFAULT)}

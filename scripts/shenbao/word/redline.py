@@ -135,6 +135,7 @@ class Attribution:
     def __post_init__(self):
         self._cache: dict[str, tuple[str, str]] = {}
         self._versions: dict[str, list[tuple[str, str]]] = {}
+        self._matchers: dict[tuple[str, int], difflib.SequenceMatcher] = {}
 
     def last_commit(self, path: str) -> tuple[str, str]:
         if path not in self._cache:
@@ -179,8 +180,12 @@ class Attribution:
         Several commits may have changed one line; blaming the line names only the last. Words the
         build writes (numbers, macros' values) are not in the page as such and are left to the blame.
         """
-        for words, added in [*((w, True) for w in _telling(new)), *((w, False) for w in _telling(old) if not new)]:
-            versions = self.versions(path)
+        versions = self.versions(path)
+        if not versions:
+            return None
+        sought = [(words, True) for words in _telling(new, self.matcher(path, -1))]
+        sought += [(words, False) for words in _telling(old, self.matcher(path, 0))] if not new else []
+        for words, added in sought:
             made = []
             for (_, before), (commit, after) in zip(versions, versions[1:], strict=False):
                 grew = after.count(words) - before.count(words)
@@ -189,6 +194,13 @@ class Attribution:
             if made:
                 return self.commit_author(made[-1])
         return None
+
+    def matcher(self, path: str, version: int) -> difflib.SequenceMatcher:
+        """A matcher against one version of the page, made once: its index of the page is the costly part."""
+        key = (path, version)
+        if key not in self._matchers:
+            self._matchers[key] = difflib.SequenceMatcher(None, "", self.versions(path)[version][1], autojunk=False)
+        return self._matchers[key]
 
     def commit_author(self, commit: str) -> tuple[str, str]:
         shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
@@ -265,16 +277,23 @@ _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]
 _GENERATED = re.compile(r"[\d\s\u3000]+")  # numbers and spacing: most of what the build writes into a text
 
 
-def _telling(text: str) -> list[str]:
+def _telling(text: str, page: difflib.SequenceMatcher | None = None) -> list[str]:
     """The words of a changed text to look for in the page's history: itself, and without what the build adds.
 
     Too short or without a word (a number, a punctuation mark) they would be found in unrelated places.
+    Last, the longest stretch of it written as such in the page ``page`` matches against (a link's text,
+    between Markdown's marks).
     """
     whole = text.strip()
     rest = _NUMBERING.sub("", whole)
     longest = max(_GENERATED.split(rest), key=len, default="")
+    shared = ""
+    if page is not None and len(whole) >= 4:
+        page.set_seq1(whole)
+        match = page.find_longest_match(0, len(whole), 0, len(page.b))
+        shared = whole[match.a : match.a + match.size] if match.size >= 4 else ""
     found = []
-    for words in (whole, rest, longest):
+    for words in (whole, rest, longest, shared):
         if len(words) >= 2 and any(c.isalpha() for c in words) and words not in found:
             found.append(words)
     return found
@@ -345,6 +364,7 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
         marker=marker,
         notes=copier,
         pictures=carrier.carry,
+        links=carrier.link,
     )
 
     def document(root: etree._Element) -> None:

@@ -370,16 +370,21 @@ class NoteCopier:
 
 
 Pictures = Callable[[etree._Element], bool]  # points a FROM drawing at TO's package; False if it cannot
+Links = Callable[[str], "str | None"]  # FROM's relationship id of an external link → TO's, None if it cannot
 
 
 def strip_foreign(
-    element: etree._Element, notes: NoteCopier | None = None, who: Who = ("", ""), pictures: Pictures | None = None
+    element: etree._Element,
+    notes: NoteCopier | None = None,
+    who: Who = ("", ""),
+    pictures: Pictures | None = None,
+    links: Links | None = None,
 ) -> etree._Element:
     """A copy of a FROM block fit to stand in TO's file.
 
     Its bookmarks would repeat TO's names, and its images and external links
     point into FROM's own package; its footnotes come along when ``notes`` can
-    carry them, its pictures when ``pictures`` can.
+    carry them, its pictures when ``pictures`` can, its links when ``links`` can.
     """
     element = copy.deepcopy(element)
     if pictures is not None:
@@ -398,7 +403,10 @@ def strip_foreign(
     for drawing in element.iter(W + "kept-drawing"):
         drawing.tag = W + "drawing"
     for link in list(element.iter(W + "hyperlink")):
-        if link.get(R + "id") is not None:
+        carried = links(link.get(R + "id")) if links is not None and link.get(R + "id") else None
+        if carried:
+            link.set(R + "id", carried)
+        elif link.get(R + "id") is not None:
             parent, place = link.getparent(), link.getparent().index(link)
             for child in reversed(list(link)):
                 parent.insert(place, child)
@@ -415,11 +423,13 @@ class Writer:
         marker: Marker | None = None,
         notes: NoteCopier | None = None,
         pictures: Pictures | None = None,
+        links: Links | None = None,
     ):
         self.attribution = attribution
         self.marker = marker or Marker()
         self.notes = notes
         self.pictures = pictures
+        self.links = links
         self.out: list[etree._Element] = []
         self.moves = 0
         self.numbered: dict[str, list[Who]] = {}  # kind of numbered item → who added, removed or moved one so far
@@ -442,6 +452,11 @@ class Writer:
     def who(self, page: str, old: str = "", new: str = "") -> Who:
         return self.attribution(page, old, new)
 
+    def foreign(self, element: etree._Element, who: Who | None = None) -> etree._Element:
+        """A FROM block made fit for TO's file; its notes come along only when it is deleted (``who``)."""
+        notes = self.notes if who is not None else None
+        return strip_foreign(element, notes, who or ("", ""), self.pictures, self.links)
+
     # whole blocks
 
     def whole(self, block: Block, kind: str, from_side: bool) -> None:
@@ -453,7 +468,7 @@ class Writer:
             return
         page = page_only(block.page) if from_side else block.page
         who = self.who(page, block.text if from_side else "", "" if from_side else block.text)
-        element = strip_foreign(block.element, self.notes, who, self.pictures) if from_side else block.element
+        element = self.foreign(block.element, who) if from_side else block.element
         if not from_side:
             self.out.extend(block.extras)
         self.count_in(element, who)
@@ -482,7 +497,7 @@ class Writer:
             if side != "moved-from" and new.fixed:
                 self.out.append(new.element)
             return
-        base = strip_foreign(old.element, pictures=self.pictures) if side == "moved-from" else new.element
+        base = self.foreign(old.element) if side == "moved-from" else new.element
         page = new.page or old.page
         if old.is_table and new.is_table and _same_shape(old.element, new.element):
             old_cells = list(old.element.iter(W + "p"))
@@ -674,13 +689,14 @@ def redline_body(
     marker: Marker | None = None,
     notes: NoteCopier | None = None,
     pictures: Pictures | None = None,
+    links: Links | None = None,
 ) -> None:
     """Rewrite ``new_body`` in place so that it shows every change from ``old_body``."""
     old_sections, _ = read_sections(old_body, old_names)
     new_sections, trailing = read_sections(new_body, new_names)
     old_by_key = {s.key: s for s in old_sections}
     new_by_key = {s.key: s for s in new_sections}
-    writer = Writer(attribution, marker, notes, pictures)
+    writer = Writer(attribution, marker, notes, pictures, links)
     moves: dict[str, str] = {}
 
     def move_name(key: str) -> str:

@@ -12,7 +12,16 @@ from lxml import etree
 
 from accept_reject import Package
 from conftest import NS, W, docx_part, libreoffice_changes
-from history import AUTHORS, DELETED_CHART, HARD_AUTHORS, LAST_PARAGRAPH, LONG_HEADING, make_hard_history, utc
+from history import (
+    AUTHORS,
+    DELETED_CHART,
+    HARD_AUTHORS,
+    LAST_PARAGRAPH,
+    LONG_HEADING,
+    MOVED_NOTE,
+    make_hard_history,
+    utc,
+)
 from ooxml_validation import findings
 from shenbao.word import redline, tracked_changes
 
@@ -81,6 +90,7 @@ def test_the_history_holds_every_kind_of_change(revisions):
     assert "与上年同期基本持平" in new.split("AttachmentTitle｜数据统计表")[1]  # an attachment changed
     assert "具体做法" in old and "主要做法" in new  # words
     assert DELETED_CHART in old and DELETED_CHART not in new  # a chart deleted
+    assert f"城乡［注： {MOVED_NOTE}］" in old and f"全市城乡［注： {MOVED_NOTE}］" in new  # a note moved with its text
     assert "国家卫生健康委员会网站→https://www.nhc.gov.cn/］" in old and "nhc.gov.cn" not in new  # a link out, cut
 
 
@@ -261,8 +271,9 @@ def test_the_redline_has_no_validator_findings(red):
 @pytest.mark.render
 def test_libreoffice_counts_as_many_changes_as_we_do(red, tmp_path):
     count = libreoffice_changes(red, tmp_path)
-    # a note deleted or inserted with its reference is one change with it, as LibreOffice lists it
-    deleted = {r.get(W + "id") for d in body(red).iter(W + "del", W + "ins") for r in d.iter(W + "footnoteReference")}
+    # a note deleted, inserted or moved with its reference is one change with it, as LibreOffice lists it
+    changes = body(red).iter(W + "del", W + "ins", W + "moveFrom", W + "moveTo")
+    deleted = {r.get(W + "id") for d in changes for r in d.iter(W + "footnoteReference")}
     kept = notes(red)
     for note in list(kept):
         if note.get(W + "id") in deleted:

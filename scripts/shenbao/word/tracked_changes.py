@@ -351,7 +351,12 @@ class NoteCopier:
         self.copied: set[str] = set()  # ids in TO's part of the copies
         self.sources: set[str] = set()  # ids in FROM's part of the notes copied
 
-    def carry(self, reference: etree._Element, who: Who) -> bool:
+    def carry(self, reference: etree._Element, who: Who, moved: bool = False) -> bool:
+        """Copy the note of a FROM reference, deleted, and point the reference at the copy.
+
+        A note that moved with its paragraph stays paired with TO's note too (``moved``): there it is
+        the same note, changed or not, while the copy gives it back where the paragraph was.
+        """
         note = self.old.get(reference.get(W + "id"))
         if note is None:
             return False
@@ -365,7 +370,8 @@ class NoteCopier:
         self.new.append(copied)
         reference.set(W + "id", new_id)
         self.copied.add(new_id)
-        self.sources.add(note.get(W + "id"))
+        if not moved:
+            self.sources.add(note.get(W + "id"))
         return True
 
 
@@ -379,8 +385,9 @@ def strip_foreign(
     who: Who = ("", ""),
     pictures: Pictures | None = None,
     links: Links | None = None,
+    moved: bool = False,
 ) -> etree._Element:
-    """A copy of a FROM block fit to stand in TO's file.
+    """A copy of a FROM block fit to stand in TO's file (``moved``: the place a moved block left).
 
     Its bookmarks would repeat TO's names, and its images and external links
     point into FROM's own package; its footnotes come along when ``notes`` can
@@ -393,7 +400,7 @@ def strip_foreign(
                 drawing.tag = W + "kept-drawing"  # spared below, named back after
     if notes is not None:
         for reference in list(element.iter(W + "footnoteReference")):
-            if not notes.carry(reference, who):
+            if not notes.carry(reference, who, moved):
                 reference.getparent().remove(reference)
     for tag in ("bookmarkStart", "bookmarkEnd", "footnoteReference", "drawing", "commentRangeStart", "commentRangeEnd"):
         if tag == "footnoteReference" and notes is not None:
@@ -452,10 +459,9 @@ class Writer:
     def who(self, page: str, old: str = "", new: str = "") -> Who:
         return self.attribution(page, old, new)
 
-    def foreign(self, element: etree._Element, who: Who | None = None) -> etree._Element:
-        """A FROM block made fit for TO's file; its notes come along only when it is deleted (``who``)."""
-        notes = self.notes if who is not None else None
-        return strip_foreign(element, notes, who or ("", ""), self.pictures, self.links)
+    def foreign(self, element: etree._Element, who: Who, moved: bool = False) -> etree._Element:
+        """A FROM block made fit for TO's file: deleted, or where it was before it moved (``moved``)."""
+        return strip_foreign(element, self.notes, who, self.pictures, self.links, moved)
 
     # whole blocks
 
@@ -497,8 +503,8 @@ class Writer:
             if side != "moved-from" and new.fixed:
                 self.out.append(new.element)
             return
-        base = self.foreign(old.element) if side == "moved-from" else new.element
         page = new.page or old.page
+        base = self.foreign(old.element, self.who(page), moved=True) if side == "moved-from" else new.element
         if old.is_table and new.is_table and _same_shape(old.element, new.element):
             old_cells = list(old.element.iter(W + "p"))
             for index, paragraph in enumerate(base.iter(W + "p")):
@@ -802,12 +808,24 @@ def redline_notes(
     if copied is not None:  # notes carried with a deleted block are tracked already
         old_notes = [n for n in old_notes if n.get(W + "id") not in copied.sources]
         new_notes = [n for n in new_notes if n.get(W + "id") not in copied.copied]
-    matcher = difflib.SequenceMatcher(None, [text_of(n) for n in old_notes], [text_of(n) for n in new_notes])
-    pairs: list[tuple[etree._Element | None, etree._Element]] = []
+    # a note whose text is unchanged is the same note wherever it now stands (its paragraph moved);
+    # the others are paired in order, as blocks are
+    same: dict[int, etree._Element] = {}
+    unpaired = list(old_notes)
+    for new in new_notes:
+        found = next((old for old in unpaired if text_of(old) == text_of(new)), None)
+        if found is not None:
+            same[id(new)] = found
+            unpaired.remove(found)
+    rest = [n for n in new_notes if id(n) not in same]
+    matcher = difflib.SequenceMatcher(None, [text_of(n) for n in unpaired], [text_of(n) for n in rest])
+    paired = dict(same)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        olds = old_notes[i1:i2]
-        for offset, new in enumerate(new_notes[j1:j2]):
-            pairs.append((olds[offset] if tag in ("equal", "replace") and offset < len(olds) else None, new))
+        olds = unpaired[i1:i2]
+        for offset, new in enumerate(rest[j1:j2]):
+            if tag in ("equal", "replace") and offset < len(olds):
+                paired[id(new)] = olds[offset]
+    pairs = [(paired.get(id(new)), new) for new in new_notes]
     for old, new in pairs:
         reference = pages.get(new.get(W + "id"), "")
         # the reference's line is not the note's: the note's own line, where its text is written, when known

@@ -2,9 +2,12 @@
 
 Each revision is built as a writer builds it, from its own pages and data
 (exported from git into a scratch folder) with today's tools, so the two
-files differ in content only. ``redline_docx`` then compares them. Every
-change is signed with the author and date of the last commit between the two
-revisions that touched its page, or ``data/figures.yml`` for a figure.
+files differ in content only. ``write_redline`` then compares them. Every
+change is signed with the author and date of the commit between the two
+revisions that made it: the one that last wrote (or took out) its words in the
+page; else ``git blame`` at TO of its line (the figure's line in
+``data/figures.yml`` for a figure, the note's own line for a footnote); for a
+heading's or caption's number, whoever added, removed or moved one before it.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def _utc(iso: str) -> str:
 
 @dataclass
 class Attribution:
-    """Author and date of the last commit in the range that touched a file."""
+    """Who made a change between ``base`` and ``head``: called with the change's ``page:line``, old and new text."""
 
     project: Path
     base: str

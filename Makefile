@@ -63,10 +63,10 @@ comments: $(READY) ## list a reviewed DOCX's comments and tracked changes by sou
 	$(PY) -m shenbao -f $(CONFIG) comments "$(FILE)"
 
 test: $(READY) system-deps ## run every test (unit, build, DOCX, render, browser)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadgroup
 
 test-fast: $(READY) ## the tests that need no LibreOffice or browser
-	$(PY) -m pytest -n auto -m "not render and not browser"
+	$(PY) -m pytest -n auto --dist loadgroup -m "not render and not browser"
 
 bench: $(READY) chart-font ## benchmark the build against plain MkDocs and pandoc (BENCH_ARGS="--pages 20 --runs 1")
 	$(PY) scripts/bench.py $(BENCH_ARGS)

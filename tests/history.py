@@ -63,7 +63,7 @@ def move_service_section_first(page: Path) -> None:
     head, rest = text.split("## 机制建设", 1)
     mechanism, tail = rest.split("## 服务保障", 1)
     service, notes = tail.split("[^1]:", 1)
-    service = service.replace("服务网络覆盖城乡。", "服务网络覆盖全市城乡。")
+    service = service.replace("服务网络覆盖城乡", "服务网络覆盖全市城乡")
     page.write_text(
         f"{head}## 服务保障{service.rstrip()}\n\n## 机制建设{mechanism.rstrip()}\n\n[^1]:{notes}", encoding="utf-8"
     )
@@ -98,14 +98,35 @@ HARD_AUTHORS = {
 }
 LONG_HEADING = "狠抓学习，确保认识到位，全面提高各级领导干部和全体工作人员对人口与计划生育工作重要意义的认识水平"
 LAST_PARAGRAPH = "以上图片均为原件扫描件，原件存档备查。"
+DELETED_LINK = "学习材料见[国家卫生健康委员会网站](https://www.nhc.gov.cn/)。"  # a link out, in the section cut
+MOVED_NOTE = "含村级服务室。"
+DELETED_CHART = "出生人数逐月变化"
+BIRTHS_CHART = f"""  births:
+    title: {DELETED_CHART}
+    unit: 人
+    categories: [上半年]
+    series:
+      - {{name: 出生人数, figures: [population.births]}}
+"""
 
 
 def make_hard_history(where: Path) -> History:
     """``make_history``'s changes, then a changed footnote, link text and attachment, a deleted table,
-    section and last paragraph, a heading renamed past 40 characters, and a figures.yml edit elsewhere."""
+    chart, section (with a link out) and last paragraph, a heading renamed past 40 characters, and a figures.yml edit elsewhere."""
     project = make_project(where, "complete")
     pictures = project / "docs" / "d-pictures.md"
     pictures.write_text(pictures.read_text(encoding="utf-8").rstrip() + f"\n\n{LAST_PARAGRAPH}\n", encoding="utf-8")
+    work = project / "docs" / "b-work.md"
+    edit(work, "#### 定期组织学习\n\n", f"#### 定期组织学习\n\n{DELETED_LINK}\n\n")
+    edit(work, "服务网络覆盖城乡。", "服务网络覆盖城乡[^2]。")  # a note that moves with its section
+    work.write_text(work.read_text(encoding="utf-8") + f"\n[^2]: {MOVED_NOTE}\n", encoding="utf-8")
+    exhibits = project / "data" / "exhibits.yml"  # a chart only FROM has: its picture is in no file of TO's
+    exhibits.write_text(exhibits.read_text(encoding="utf-8") + BIRTHS_CHART, encoding="utf-8")
+    edit(
+        project / "docs" / "a-basics.md",
+        "![示意图](img/dot.png)\n",
+        '![示意图](img/dot.png)\n\n{{ chart("births") }}\n',
+    )
     (project / ".gitignore").write_text("site/\ndist/\n.cache/\n", encoding="utf-8")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
@@ -136,6 +157,7 @@ def make_hard_history(where: Path) -> History:
     end = text.index("{% endfor %}", start) + len("{% endfor %}\n")
     work.write_text(text[:start] + text[end:], encoding="utf-8")
     edit(pictures, f"\n\n{LAST_PARAGRAPH}", "")
+    edit(basics, '\n{{ chart("births") }}\n', "")
     commit("cuts")
     edit(work, "### 狠抓学习，确保认识到位", f"### {LONG_HEADING}")
     commit("rename")

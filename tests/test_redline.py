@@ -12,34 +12,38 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from accept_reject import Package
 from conftest import NS, ROOT, W, docx_part, libreoffice_changes, paragraph_text, run_cli
 from history import AUTHORS, git, make_history, utc
 from shenbao.word import redline, tracked_changes
 
+# one worker builds the history and its two revisions, once: every test here reads them
+pytestmark = pytest.mark.xdist_group("redline")
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")
 def history(tmp_path_factory):
     return make_history(tmp_path_factory.mktemp("history"))
 
 
-@pytest.fixture(scope="module")
-def built(history, tmp_path_factory):
+@pytest.fixture(scope="session")
+def compared(history, tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The redline, and FROM's and TO's files as it built them (kept, not built again)."""
+    kept = tmp_path_factory.mktemp("revisions")
+    red = redline.make_redline(history.project, history.first, keep=kept)
+    old, new = (next((kept / side / "dist").glob("*.docx")) for side in ("from", "to"))
+    return red, old, new
+
+
+@pytest.fixture(scope="session")
+def built(compared) -> tuple[Path, Path]:
     """FROM and TO built on their own, as the redline compares them."""
-    scratch = tmp_path_factory.mktemp("revisions")
-    old = redline.build(
-        redline.export(history.project, redline.resolve(history.project, history.first), scratch / "f"), "f"
-    )
-    new = redline.build(redline.export(history.project, None, scratch / "t"), "t")
-    return old, new
+    return compared[1], compared[2]
 
 
-@pytest.fixture(scope="module")
-def redlined(history) -> Path:
-    result = run_cli(history.project, "redline", "--from", history.first)
-    assert result.returncode == 0, result.output
-    found = sorted((history.project / "dist").glob("*修订稿*.docx"))
-    assert len(found) == 1 and found[0].name in result.stdout
-    return found[0]
+@pytest.fixture(scope="session")
+def redlined(compared) -> Path:
+    return compared[0]
 
 
 def body(path: Path) -> etree._Element:
@@ -59,15 +63,11 @@ def changes(path: Path) -> list[tuple[str, str, str, str]]:
 
 
 def test_accepting_every_change_gives_the_new_text(redlined, built):
-    assert tracked_changes.resolved_paragraphs(body(redlined), accept=True) == tracked_changes.plain_paragraphs(
-        body(built[1])
-    )
+    assert Package.read(redlined).text(accept=True) == Package.read(built[1]).text()
 
 
 def test_rejecting_every_change_gives_the_old_text(redlined, built):
-    assert tracked_changes.resolved_paragraphs(body(redlined), accept=False) == tracked_changes.plain_paragraphs(
-        body(built[0])
-    )
+    assert Package.read(redlined).text(accept=False) == Package.read(built[0]).text()
 
 
 def test_a_changed_figure_is_the_old_value_deleted_and_the_new_inserted_wherever_it_appears(redlined):
@@ -209,3 +209,26 @@ def test_only_a_figure_s_own_value_is_signed_by_the_figures_file():
     assert who.is_figure_change("1271人", "1300人")
     assert not who.is_figure_change("人", "")
     assert not who.is_figure_change("具体做法", "主要做法")
+    assert not who.is_figure_change("2", "1"), "表2 becoming 表1 is not 1271 becoming 1300"
+
+
+def test_words_looked_for_in_a_page_s_history_are_words_not_numbers():
+    assert redline._telling("（1）定期组织学习") == ["（1）定期组织学习", "定期组织学习"]
+    assert redline._telling("第3段。各级领导干部") == ["第3段。各级领导干部", "段。各级领导干部"]
+    assert redline._telling("2") == [] and redline._telling("一") == [] and redline._telling("，") == []
+
+
+def test_a_renumbering_is_signed_by_whoever_added_or_removed_an_item_of_its_kind_before_it():
+    writer = tracked_changes.Writer(lambda page, old, new: ("页", ""))
+    heading = etree.fromstring(
+        f'<w:p xmlns:w="{NS["w"]}"><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>（一）服务</w:t></w:r></w:p>'
+    )
+    caption = etree.fromstring(
+        f'<w:p xmlns:w="{NS["w"]}"><w:pPr><w:pStyle w:val="Caption"/></w:pPr><w:r><w:t>图1　图</w:t></w:r></w:p>'
+    )
+    writer.count_in(heading, ("丁", "2024-05-04T01:00:00Z"))
+    writer.count_in(caption, ("辛", "2024-05-08T01:00:00Z"))
+    writer.count_in(caption, ("甲", "2024-05-01T01:00:00Z"))
+    assert writer.renumbered("Heading2", "一", "二") == ("丁", "2024-05-04T01:00:00Z")
+    assert writer.renumbered("label:图", "2", "1") == ("辛", "2024-05-08T01:00:00Z"), "the latest of them"
+    assert writer.renumbered("label:表", "2", "1") is None and writer.renumbered("Heading2", "机制", "做法") is None

@@ -2,13 +2,17 @@
 
 Each revision is built as a writer builds it, from its own pages and data
 (exported from git into a scratch folder) with today's tools, so the two
-files differ in content only. ``redline_docx`` then compares them. Every
-change is signed with the author and date of the last commit between the two
-revisions that touched its page, or ``data/figures.yml`` for a figure.
+files differ in content only. ``write_redline`` then compares them. Every
+change is signed with the author and date of the commit between the two
+revisions that made it: the one that last wrote (or took out) its words in the
+page; else ``git blame`` at TO of its line (the figure's line in
+``data/figures.yml`` for a figure, the note's own line for a footnote); for a
+heading's or caption's number, whoever added, removed or moved one before it.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import re
@@ -26,7 +30,7 @@ from lxml import etree
 from shenbao.docx import package, source_anchors
 from shenbao.errors import ShenbaoError
 from shenbao.project.revision import git
-from shenbao.word import comments, tracked_changes
+from shenbao.word import pictures, tracked_changes
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
 WORKING_TREE = "工作区"
@@ -124,7 +128,7 @@ def _utc(iso: str) -> str:
 
 @dataclass
 class Attribution:
-    """Author and date of the last commit in the range that touched a file."""
+    """Who made a change between ``base`` and ``head``: called with the change's ``page:line``, old and new text."""
 
     project: Path
     base: str
@@ -133,6 +137,8 @@ class Attribution:
 
     def __post_init__(self):
         self._cache: dict[str, tuple[str, str]] = {}
+        self._versions: dict[str, list[tuple[str, str]]] = {}
+        self._matchers: dict[tuple[str, int], difflib.SequenceMatcher] = {}
 
     def last_commit(self, path: str) -> tuple[str, str]:
         if path not in self._cache:
@@ -152,8 +158,80 @@ class Attribution:
         figure_line = self.figure_line(old, new)
         if figure_line is not None:
             return self.blame(FIGURES_FILE, figure_line) if figure_line else self.last_commit(FIGURES_FILE)
+        made = self.commit_of_words(path, old, new)
+        if made is not None:
+            return made
         line = line or self.line_with(path, new)
         return self.blame(path, line) if line else self.last_commit(path)
+
+    def versions(self, path: str) -> list[tuple[str, str]]:
+        """The page at FROM and after each commit of the range that touched it: (commit, text), oldest first."""
+        key = f"\0versions:{path}"
+        if key not in self._versions:
+            listed = git(self.project, "log", "--reverse", "--format=%H", f"{self.base}..{self.head}", "--", path)
+            commits = [self.base, *listed.stdout.split()] if path and listed.returncode == 0 else []
+            found = []
+            for commit in commits:
+                shown = git(self.project, "show", f"{commit}:{path}")
+                found.append((commit, shown.stdout if shown.returncode == 0 else ""))
+            self._versions[key] = found
+        return self._versions[key]
+
+    def commit_of_words(self, path: str, old: str, new: str) -> tuple[str, str] | None:
+        """Who last added the new words to the page (or took the old ones out), when they stand there as written.
+
+        Several commits may have changed one line; blaming the line names only the last. Words the
+        build writes (numbers, macros' values) are not in the page as such and are left to the blame.
+        """
+        versions = self.versions(path)
+        if not versions:
+            return None
+        sought = [(words, True) for words in _telling(new, self.matcher(path, -1))]
+        sought += [(words, False) for words in _telling(old, self.matcher(path, 0))] if not new else []
+        for words, added in sought:
+            made = []
+            for (_, before), (commit, after) in zip(versions, versions[1:], strict=False):
+                grew = after.count(words) - before.count(words)
+                if grew > 0 if added else grew < 0:
+                    made.append(commit)
+            if made:
+                return self.commit_author(made[-1])
+        return None
+
+    def matcher(self, path: str, version: int) -> difflib.SequenceMatcher:
+        """A matcher against one version of the page, made once: its index of the page is the costly part."""
+        key = (path, version)
+        if key not in self._matchers:
+            self._matchers[key] = difflib.SequenceMatcher(None, "", self.versions(path)[version][1], autojunk=False)
+        return self._matchers[key]
+
+    def commit_author(self, commit: str) -> tuple[str, str]:
+        shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
+        author, _, date = shown.partition("\0")
+        return author, _utc(date) if date else ""
+
+    def note_page(self, reference: str, text: str) -> str:
+        """``page:line`` of a note's definition (``[^label]: …``) at TO, from its reference's line and its text.
+
+        Of the notes the reference's line refers to (every note of the page if that says nothing), the
+        one whose written text is nearest the note's; "" when the page has no note definitions.
+        """
+        path, line = _page_line(reference)
+        shown = git(self.project, "show", f"{self.head}:{path}") if path else None
+        if shown is None or shown.returncode != 0:
+            return ""
+        lines = shown.stdout.splitlines()
+        definitions = {m.group(1): n for n, t in enumerate(lines, start=1) if (m := _NOTE_DEFINITION.match(t))}
+        referred = set(_NOTE_REFERENCE.findall(lines[line - 1])) if 0 < line <= len(lines) else set()
+        candidates = [label for label in definitions if label in referred] or list(definitions)
+        if not candidates:
+            return ""
+
+        def nearness(label: str) -> float:
+            written = lines[definitions[label] - 1].split(":", 1)[1]
+            return difflib.SequenceMatcher(None, written, text, autojunk=False).ratio()
+
+        return f"{path}:{definitions[max(candidates, key=nearness)]}"
 
     def line_with(self, path: str, new: str) -> int:
         """The one line of the page at TO holding the new words (a note, whose block has no anchor of its own)."""
@@ -171,12 +249,7 @@ class Attribution:
             found = git(self.project, "blame", "--porcelain", "-L", f"{line},{line}", self.head, "--", path)
             commit = found.stdout.split(" ", 1)[0] if found.returncode == 0 else ""
             inside = commit and git(self.project, "merge-base", "--is-ancestor", commit, self.base).returncode == 1
-            if not inside:
-                self._cache[key] = self.last_commit(path)
-            else:
-                shown = git(self.project, "log", "-1", "--format=%an%x00%aI", commit).stdout.strip()
-                author, _, date = shown.partition("\0")
-                self._cache[key] = (author, _utc(date) if date else "")
+            self._cache[key] = self.commit_author(commit) if inside else self.last_commit(path)
         return self._cache[key]
 
     def figure_line(self, old: str, new: str) -> int | None:
@@ -189,14 +262,44 @@ class Attribution:
             return None
         for figure in self.changed_figures:
             before, after = figure[0], figure[1]
-            removed = comments.is_value_of(old.strip(), before) or before in old
-            added = comments.is_value_of(new.strip(), after) or after in new
+            # the piece is the value, a whole number of it, or holds it: not a digit that is also in it
+            removed = old.strip() in (before, *_NUMBER.findall(before)) or before in old
+            added = new.strip() in (after, *_NUMBER.findall(after)) or after in new
             if removed and added:
                 return figure[2] if len(figure) > 2 else 0
         return None
 
     def is_figure_change(self, old: str, new: str) -> bool:
         return self.figure_line(old, new) is not None
+
+
+_NOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:")
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]]+)\](?!:)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
+_GENERATED = re.compile(r"[\d\s\u3000]+")  # numbers and spacing: most of what the build writes into a text
+
+
+def _telling(text: str, page: difflib.SequenceMatcher | None = None) -> list[str]:
+    """The words of a changed text to look for in the page's history: itself, and without what the build adds.
+
+    Too short or without a word (a number, a punctuation mark) they would be found in unrelated places.
+    Last, the longest stretch of it written as such in the page ``page`` matches against (a link's text,
+    between Markdown's marks).
+    """
+    whole = text.strip()
+    rest = _NUMBERING.sub("", whole)
+    longest = max(_GENERATED.split(rest), key=len, default="")
+    shared = ""
+    if page is not None and len(whole) >= 4:
+        page.set_seq1(whole)
+        match = page.find_longest_match(0, len(whole), 0, len(page.b))
+        shared = whole[match.a : match.a + match.size] if match.size >= 4 else ""
+    found = []
+    for words in (whole, rest, longest, shared):
+        if len(words) >= 2 and any(c.isalpha() for c in words) and words not in found:
+            found.append(words)
+    return found
 
 
 def _page_line(page: str) -> tuple[str, int]:
@@ -254,18 +357,33 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     copier = None
     if footnotes in old_notes and footnotes in new_notes:
         copier = tracked_changes.NoteCopier(old_notes[footnotes], new_notes[footnotes], marker)
+    carrier = pictures.PictureCarrier(old_docx, new_docx)
     tracked_changes.redline_body(
-        old_root.find(body), new_root.find(body), old_names, new_names, attribution, marker=marker, notes=copier
+        old_root.find(body),
+        new_root.find(body),
+        old_names,
+        new_names,
+        attribution,
+        marker=marker,
+        notes=copier,
+        pictures=carrier.carry,
+        links=carrier.link,
     )
 
     def document(root: etree._Element) -> None:
         root[:] = list(new_root)
 
-    edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions}
+    edits: dict[str, package.Edit] = {_DOCUMENT: document, "word/settings.xml": track_revisions, **carrier.edits()}
     for part, new_part in new_notes.items():
         if part in old_notes:
             tracked_changes.redline_notes(
-                old_notes[part], new_part, attribution, marker, pages, copier if part == footnotes else None
+                old_notes[part],
+                new_part,
+                attribution,
+                marker,
+                pages,
+                copier if part == footnotes else None,
+                getattr(attribution, "note_page", None),
             )
 
             def notes(root: etree._Element, new=new_part) -> None:
@@ -275,7 +393,7 @@ def write_redline(old_docx: Path, new_docx: Path, output: Path, attribution, lab
     if label:
         edits[package.CORE_PART] = label_core(label)
     output.parent.mkdir(parents=True, exist_ok=True)
-    return package.rewrite_parts(new_docx, edits, output=output)
+    return package.rewrite_parts(new_docx, edits, add=carrier.parts(), output=output)
 
 
 _NOTE_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
@@ -293,8 +411,12 @@ def output_name(new_docx: Path, base: str, head: str | None) -> str:
     return f"{title}（修订稿 {safe}）.docx"
 
 
-def make_redline(project: Path, base: str, head: str | None = None) -> Path:
-    """Build both revisions, compare them and write the redline to ``dist/``."""
+def make_redline(project: Path, base: str, head: str | None = None, keep: Path | None = None) -> Path:
+    """Build both revisions, compare them and write the redline to ``dist/``.
+
+    The two built copies are scratch, removed after; or kept in ``keep`` (``from/`` and ``to/``),
+    which the tests compare the redline with.
+    """
     base_commit = resolve(project, base)
     head_commit = resolve(project, head) if head else None
     if head is None:
@@ -305,7 +427,8 @@ def make_redline(project: Path, base: str, head: str | None = None) -> Path:
                 f"工作区有未提交的修改：{listed}。修订稿中每处修改都要注明提交的作者和日期",
                 "先提交这些修改，或用 --to <修订版本>（make redline 中写 TO=）指定要比较的版本",
             )
-    with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="shenbao-redline-") as temporary:
+        scratch = keep or temporary
         old_copy = export(project, base_commit, Path(scratch) / "from")
         new_copy = export(project, head_commit, Path(scratch) / "to")
         old_docx = build(old_copy, f"修订版本 {base}")

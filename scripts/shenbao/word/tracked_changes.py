@@ -113,6 +113,11 @@ def read_sections(body: etree._Element, names: list[str]) -> tuple[list[Section]
         pending = []
         if child.tag == W + "p" and _HEADING.match(_style(child)):
             sections.append(Section(_heading_key(block, {s.key for s in sections})))
+            # blank paragraphs just before a heading are the build's spacing before it (the 附件 note's),
+            # so they stay with it when the section above moves or goes
+            before = sections[-2].blocks
+            while before and _blank(before[-1].element):
+                sections[-1].blocks.insert(0, before.pop())
         sections[-1].blocks.append(block)
     return sections, pending
 
@@ -273,8 +278,16 @@ def _merge_neighbours(paragraph: etree._Element) -> None:
 # --- word-level difference -----------------------------------------------------------
 
 
-def plan_pair(old: str, new: str, side: str, page: str, attribution: Attribution) -> Plan:
-    """The plan for one edited paragraph, on TO's copy (``side`` "to" or "moved-to") or FROM's ("moved-from")."""
+Renumbered = Callable[[str, str, int, int], "Who | None"]  # old text, new text, where the pieces start
+
+
+def plan_pair(
+    old: str, new: str, side: str, page: str, attribution: Attribution, renumbered: Renumbered | None = None
+) -> Plan:
+    """The plan for one edited paragraph, on TO's copy (``side`` "to" or "moved-to") or FROM's ("moved-from").
+
+    ``renumbered`` names who caused a number the build writes to change, when it can tell.
+    """
     base = old if side == "moved-from" else new
     same = {"to": None, "moved-to": MOVE_TO, "moved-from": MOVE_FROM}[side]
     kinds: list[str | None] = [same] * len(base)
@@ -283,7 +296,10 @@ def plan_pair(old: str, new: str, side: str, page: str, attribution: Attribution
     for tag, i1, i2, j1, j2 in word_diff(old, new):
         if tag == "equal":
             continue
-        person = attribution(page, old[i1:i2], new[j1:j2])
+        (a1, a2), (b1, b2) = _number_span(old, i1, i2), _number_span(new, j1, j2)
+        person = (renumbered and renumbered(old[a1:a2], new[b1:b2], a1, b1) if renumbered else None) or attribution(
+            page, old[a1:a2], new[b1:b2]
+        )
         if side == "moved-from":
             for i in range(i1, i2):
                 kinds[i] = DEL
@@ -295,6 +311,24 @@ def plan_pair(old: str, new: str, side: str, page: str, attribution: Attribution
             added.setdefault(j1, []).append((old[i1:i2], DEL))
         who[j1] = person
     return Plan(kinds, added, same, who)
+
+
+def _number_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The piece widened to the whole number it is part of: "2" of "表2" stays "2", "71" of "1271" is "1271".
+
+    Whoever changed a figure is asked about its value, not about the digits that happen to differ.
+    """
+
+    def numeric(c: str) -> bool:
+        return c.isdigit() or c == "."
+
+    if start == end or not numeric(text[start]) and not numeric(text[end - 1]):
+        return start, end
+    while start > 0 and numeric(text[start - 1]) and numeric(text[start]):
+        start -= 1
+    while end < len(text) and numeric(text[end]) and numeric(text[end - 1]):
+        end += 1
+    return start, end
 
 
 def plan_whole(text: str, kind: str) -> Plan:
@@ -317,7 +351,12 @@ class NoteCopier:
         self.copied: set[str] = set()  # ids in TO's part of the copies
         self.sources: set[str] = set()  # ids in FROM's part of the notes copied
 
-    def carry(self, reference: etree._Element, who: Who) -> bool:
+    def carry(self, reference: etree._Element, who: Who, moved: bool = False) -> bool:
+        """Copy the note of a FROM reference, deleted, and point the reference at the copy.
+
+        A note that moved with its paragraph stays paired with TO's note too (``moved``): there it is
+        the same note, changed or not, while the copy gives it back where the paragraph was.
+        """
         note = self.old.get(reference.get(W + "id"))
         if note is None:
             return False
@@ -331,28 +370,50 @@ class NoteCopier:
         self.new.append(copied)
         reference.set(W + "id", new_id)
         self.copied.add(new_id)
-        self.sources.add(note.get(W + "id"))
+        if not moved:
+            self.sources.add(note.get(W + "id"))
         return True
 
 
-def strip_foreign(element: etree._Element, notes: NoteCopier | None = None, who: Who = ("", "")) -> etree._Element:
-    """A copy of a FROM block fit to stand in TO's file.
+Pictures = Callable[[etree._Element], bool]  # points a FROM drawing at TO's package; False if it cannot
+Links = Callable[[str], "str | None"]  # FROM's relationship id of an external link → TO's, None if it cannot
+
+
+def strip_foreign(
+    element: etree._Element,
+    notes: NoteCopier | None = None,
+    who: Who = ("", ""),
+    pictures: Pictures | None = None,
+    links: Links | None = None,
+    moved: bool = False,
+) -> etree._Element:
+    """A copy of a FROM block fit to stand in TO's file (``moved``: the place a moved block left).
 
     Its bookmarks would repeat TO's names, and its images and external links
-    point into FROM's own package; its footnotes come along when ``notes`` can carry them.
+    point into FROM's own package; its footnotes come along when ``notes`` can
+    carry them, its pictures when ``pictures`` can, its links when ``links`` can.
     """
     element = copy.deepcopy(element)
+    if pictures is not None:
+        for drawing in list(element.iter(W + "drawing")):
+            if pictures(drawing):
+                drawing.tag = W + "kept-drawing"  # spared below, named back after
     if notes is not None:
         for reference in list(element.iter(W + "footnoteReference")):
-            if not notes.carry(reference, who):
+            if not notes.carry(reference, who, moved):
                 reference.getparent().remove(reference)
     for tag in ("bookmarkStart", "bookmarkEnd", "footnoteReference", "drawing", "commentRangeStart", "commentRangeEnd"):
         if tag == "footnoteReference" and notes is not None:
             continue
         for found in list(element.iter(W + tag)):
             found.getparent().remove(found)
+    for drawing in element.iter(W + "kept-drawing"):
+        drawing.tag = W + "drawing"
     for link in list(element.iter(W + "hyperlink")):
-        if link.get(R + "id") is not None:
+        carried = links(link.get(R + "id")) if links is not None and link.get(R + "id") else None
+        if carried:
+            link.set(R + "id", carried)
+        elif link.get(R + "id") is not None:
             parent, place = link.getparent(), link.getparent().index(link)
             for child in reversed(list(link)):
                 parent.insert(place, child)
@@ -363,28 +424,60 @@ def strip_foreign(element: etree._Element, notes: NoteCopier | None = None, who:
 class Writer:
     """Puts the redline body together block by block."""
 
-    def __init__(self, attribution: Attribution, marker: Marker | None = None, notes: NoteCopier | None = None):
+    def __init__(
+        self,
+        attribution: Attribution,
+        marker: Marker | None = None,
+        notes: NoteCopier | None = None,
+        pictures: Pictures | None = None,
+        links: Links | None = None,
+    ):
         self.attribution = attribution
         self.marker = marker or Marker()
         self.notes = notes
+        self.pictures = pictures
+        self.links = links
         self.out: list[etree._Element] = []
         self.moves = 0
+        self.numbered: dict[str, list[Who]] = {}  # kind of numbered item → who added, removed or moved one so far
+
+    def count_in(self, element: etree._Element, who: Who) -> None:
+        """A heading or caption came, went or moved here: the numbers after it change because of it."""
+        if element.tag == W + "p":
+            kind = _numbered_kind(_style(element), text_of(element), None)
+            if kind:
+                self.numbered.setdefault(kind, []).append(who)
+
+    def renumbered(self, kind: str | None, old: str, new: str) -> Who | None:
+        """Who caused a heading's or caption's number (or a reference to one) to change: the latest of
+        those who added, removed or moved an item of its kind before it."""
+        if not kind or not _NUMERAL.fullmatch(old) or not _NUMERAL.fullmatch(new):
+            return None
+        found = self.numbered.get(kind)
+        return max(found, key=lambda who: who[1]) if found else None
 
     def who(self, page: str, old: str = "", new: str = "") -> Who:
         return self.attribution(page, old, new)
 
+    def foreign(self, element: etree._Element, who: Who, moved: bool = False) -> etree._Element:
+        """A FROM block made fit for TO's file: deleted, or where it was before it moved (``moved``)."""
+        return strip_foreign(element, self.notes, who, self.pictures, self.links, moved)
+
     # whole blocks
 
     def whole(self, block: Block, kind: str, from_side: bool) -> None:
-        if _blank(block.element):  # spacing the build adds: TO's stands, FROM's goes, neither is a change
+        if _blank(block.element) and not (from_side and self.out and self.out[-1].tag == W + "tbl"):
+            # spacing the build adds: TO's stands, FROM's goes, neither is a change; but FROM's
+            # after a table stays, deleted, or the table would run into a table after it
             if not from_side:
                 self.out.extend([*block.extras, block.element])
             return
         page = page_only(block.page) if from_side else block.page
         who = self.who(page, block.text if from_side else "", "" if from_side else block.text)
-        element = strip_foreign(block.element, self.notes, who) if from_side else block.element
+        element = self.foreign(block.element, who) if from_side else block.element
         if not from_side:
             self.out.extend(block.extras)
+        self.count_in(element, who)
         if block.fixed:
             if not from_side:
                 self.out.append(element)
@@ -410,8 +503,8 @@ class Writer:
             if side != "moved-from" and new.fixed:
                 self.out.append(new.element)
             return
-        base = strip_foreign(old.element) if side == "moved-from" else new.element
         page = new.page or old.page
+        base = self.foreign(old.element, self.who(page), moved=True) if side == "moved-from" else new.element
         if old.is_table and new.is_table and _same_shape(old.element, new.element):
             old_cells = list(old.element.iter(W + "p"))
             for index, paragraph in enumerate(base.iter(W + "p")):
@@ -428,7 +521,12 @@ class Writer:
     def _edit(self, paragraph, old_text: str, new_text: str, side: str, page: str) -> None:
         if old_text == new_text and side == "to":
             return
-        plan = plan_pair(old_text, new_text, side, page, self.attribution)
+        style = _style(paragraph)
+
+        def renumbered(old: str, new: str, _at_old: int, at_new: int) -> Who | None:
+            return self.renumbered(_numbered_kind(style, new_text, at_new), old, new)
+
+        plan = plan_pair(old_text, new_text, side, page, self.attribution, renumbered)
         rewrite_paragraph(paragraph, plan, self.who(page), self.marker)
         if side != "to" and not _in_cell(paragraph):
             kind = MOVE_TO if side == "moved-to" else MOVE_FROM
@@ -455,6 +553,23 @@ class Writer:
         self.out.append(element)
 
 
+_NUMERAL = re.compile(r"[\d一二三四五六七八九十]+")
+_LABELS = "图表"  # a caption's label, and a reference's to it: 表1, 图2
+
+
+def _numbered_kind(style: str, text: str, at: int | None) -> str | None:
+    """What numbering a number belongs to: a heading level's, or the 图 or 表 captions' (also where referred to).
+
+    ``at`` is where the number stands in ``text``; None asks about the paragraph itself.
+    """
+    if style.startswith("Heading"):
+        return style
+    label = text[:1] if at is None else (text[at - 1] if at > 0 else "")
+    if label and label in _LABELS and (at is not None or style == "Caption"):
+        return f"label:{label}"
+    return None
+
+
 def _blank(element: etree._Element) -> bool:
     return element.tag == W + "p" and not text_of(element) and element.find(f".//{W}drawing") is None
 
@@ -478,10 +593,13 @@ def _same_shape(a: etree._Element, b: etree._Element) -> bool:
 
 
 def _similar(a: Block, b: Block) -> bool:
-    if a.is_table != b.is_table:
+    if not isinstance(a, Block) or not isinstance(b, Block) or a.is_table != b.is_table:
         return False
     if a.is_table:
         return _same_shape(a.element, b.element)
+    shorter, longer = sorted((a.text, b.text), key=len)
+    if len(shorter) >= 4 and shorter in longer:  # words added to it, however many: a heading made longer
+        return True
     return difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio() >= _PAIRING
 
 
@@ -506,23 +624,53 @@ def align_blocks(old: list[Block], new: list[Block]) -> list[tuple[Block | None,
     return pairs
 
 
+@dataclass
+class _Moved:
+    """A whole section moved, standing in an alignment of blocks: it pairs with nothing."""
+
+    key: str
+    side: str
+
+    @property
+    def signature(self) -> str:
+        return f"\0moved-{self.side}:{self.key}"
+
+
+def _units(keys: list[str], sections: dict[str, Section], other: dict[str, Section], side: str) -> list:
+    units: list[Block | _Moved] = []
+    for key in keys:
+        if key in other:
+            units.append(_Moved(key, side))
+        else:
+            units.extend(sections[key].blocks)
+    return units
+
+
+def write_pair(writer: Writer, before: Block | None, after: Block | None) -> None:
+    """One aligned pair in place: inserted, deleted, the same, or edited."""
+    if before is None:
+        writer.whole(after, INS, from_side=False)
+    elif after is None:
+        writer.whole(before, DEL, from_side=True)
+    elif before.signature == after.signature:
+        writer.out.extend(after.extras)
+        writer.out.append(after.element)
+    else:
+        writer.pair(before, after, "to")
+
+
 def write_section_in_place(writer: Writer, old: Section, new: Section) -> None:
     for before, after in align_blocks(old.blocks, new.blocks):
-        if before is None:
-            writer.whole(after, INS, from_side=False)
-        elif after is None:
-            writer.whole(before, DEL, from_side=True)
-        elif before.signature == after.signature:
-            writer.out.extend(after.extras)
-            writer.out.append(after.element)
-        else:
-            writer.pair(before, after, "to")
+        write_pair(writer, before, after)
 
 
 def write_moved(writer: Writer, old: Section, new: Section, to_side: bool, name: str) -> None:
     """One side of a moved section: where it went (TO's text) or where it was (FROM's)."""
     kind = "moveTo" if to_side else "moveFrom"
-    who = writer.who(new.blocks[0].page if new.blocks else "")
+    first = next((b for b in new.blocks if not _blank(b.element)), None)  # not the spacing before it
+    who = writer.who(first.page if first else "")
+    if first is not None:
+        writer.count_in(first.element, who)
     writer.move_range(kind, True, name, who)
     for before, after in align_blocks(old.blocks, new.blocks):
         if to_side and after is not None:
@@ -546,13 +694,15 @@ def redline_body(
     attribution: Attribution,
     marker: Marker | None = None,
     notes: NoteCopier | None = None,
+    pictures: Pictures | None = None,
+    links: Links | None = None,
 ) -> None:
     """Rewrite ``new_body`` in place so that it shows every change from ``old_body``."""
     old_sections, _ = read_sections(old_body, old_names)
     new_sections, trailing = read_sections(new_body, new_names)
     old_by_key = {s.key: s for s in old_sections}
     new_by_key = {s.key: s for s in new_sections}
-    writer = Writer(attribution, marker, notes)
+    writer = Writer(attribution, marker, notes, pictures, links)
     moves: dict[str, str] = {}
 
     def move_name(key: str) -> str:
@@ -565,18 +715,18 @@ def redline_body(
             for key in new_keys[j1:j2]:
                 write_section_in_place(writer, old_by_key[key], new_by_key[key])
             continue
-        for key in old_keys[i1:i2]:  # what left this place: deleted, or moved elsewhere
-            if key in new_by_key:
-                write_moved(writer, old_by_key[key], new_by_key[key], False, move_name(key))
+        # What left this place (deleted, or moved elsewhere) and what came here (new, or moved from
+        # elsewhere), aligned block by block: a renamed section is its heading edited, and content that
+        # moved into the section before a deleted heading is unchanged, not deleted and inserted again.
+        gone = _units(old_keys[i1:i2], old_by_key, new_by_key, "from")
+        came = _units(new_keys[j1:j2], new_by_key, old_by_key, "to")
+        for before, after in align_blocks(gone, came):
+            if isinstance(before, _Moved):
+                write_moved(writer, old_by_key[before.key], new_by_key[before.key], False, move_name(before.key))
+            elif isinstance(after, _Moved):
+                write_moved(writer, old_by_key[after.key], new_by_key[after.key], True, move_name(after.key))
             else:
-                for block in old_by_key[key].blocks:
-                    writer.whole(block, DEL, from_side=True)
-        for key in new_keys[j1:j2]:  # what came here: new, or moved from elsewhere
-            if key in old_by_key:
-                write_moved(writer, old_by_key[key], new_by_key[key], True, move_name(key))
-            else:
-                for block in new_by_key[key].blocks:
-                    writer.whole(block, INS, from_side=False)
+                write_pair(writer, before, after)
     keep_last_mark(writer.out)
     final = new_body.find(W + "sectPr")
     for child in list(new_body):
@@ -644,11 +794,13 @@ def redline_notes(
     marker: Marker,
     pages: dict[str, str] | None = None,
     copied: NoteCopier | None = None,
+    locate: Callable[[str, str], str] | None = None,
 ) -> None:
     """Track the edits of notes that stand in both revisions, in ``new_root`` (footnotes.xml or endnotes.xml).
 
     Notes are paired in order by their text, as blocks are; a new note's text is
-    inserted with its reference, which the body marks.
+    inserted with its reference, which the body marks. ``locate`` turns the
+    ``page:line`` of a note's reference and the note's text into the note's own.
     """
     pages = pages or {}
     writer = Writer(attribution, marker)
@@ -656,14 +808,28 @@ def redline_notes(
     if copied is not None:  # notes carried with a deleted block are tracked already
         old_notes = [n for n in old_notes if n.get(W + "id") not in copied.sources]
         new_notes = [n for n in new_notes if n.get(W + "id") not in copied.copied]
-    matcher = difflib.SequenceMatcher(None, [text_of(n) for n in old_notes], [text_of(n) for n in new_notes])
-    pairs: list[tuple[etree._Element | None, etree._Element]] = []
+    # a note whose text is unchanged is the same note wherever it now stands (its paragraph moved);
+    # the others are paired in order, as blocks are
+    same: dict[int, etree._Element] = {}
+    unpaired = list(old_notes)
+    for new in new_notes:
+        found = next((old for old in unpaired if text_of(old) == text_of(new)), None)
+        if found is not None:
+            same[id(new)] = found
+            unpaired.remove(found)
+    rest = [n for n in new_notes if id(n) not in same]
+    matcher = difflib.SequenceMatcher(None, [text_of(n) for n in unpaired], [text_of(n) for n in rest])
+    paired = dict(same)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        olds = old_notes[i1:i2]
-        for offset, new in enumerate(new_notes[j1:j2]):
-            pairs.append((olds[offset] if tag in ("equal", "replace") and offset < len(olds) else None, new))
+        olds = unpaired[i1:i2]
+        for offset, new in enumerate(rest[j1:j2]):
+            if tag in ("equal", "replace") and offset < len(olds):
+                paired[id(new)] = olds[offset]
+    pairs = [(paired.get(id(new)), new) for new in new_notes]
     for old, new in pairs:
-        page = page_only(pages.get(new.get(W + "id"), ""))  # the reference's line is not the note's
+        reference = pages.get(new.get(W + "id"), "")
+        # the reference's line is not the note's: the note's own line, where its text is written, when known
+        page = (locate(reference, text_of(new)) if locate else "") or page_only(reference)
         new_paragraphs = new.findall(W + "p")
         old_paragraphs = [] if old is None else old.findall(W + "p")
         for index, paragraph in enumerate(new_paragraphs):
@@ -675,59 +841,16 @@ def redline_notes(
                 writer._edit(paragraph, old_text, new_text, "to", page)
 
 
-# --- reading a redline back: what accepting or rejecting every change leaves -----------
-
-
-def resolved_paragraphs(body: etree._Element, accept: bool) -> list[str]:
-    """The paragraphs' texts after accepting (or rejecting) every tracked change.
-
-    A paragraph whose mark goes away joins the next one; a table row that goes
-    away takes its cells with it. The 目录 is left out: Word makes it again.
-    """
-    gone = {W + DEL, W + MOVE_FROM} if accept else {W + INS, W + MOVE_TO}
-    kept_removed = not accept  # rejecting brings deleted text back
-    texts: list[str] = []
-    carry = ""
-    for paragraph in body.iter(W + "p"):
-        if _FIXED.match(_style(paragraph)) or _row_gone(paragraph, gone):
-            continue
-        text = carry
-        for node in paragraph.iter(W + "t", W + "delText"):
-            inside = {a.tag for a in node.iterancestors() if a.tag in {W + k for k in (INS, DEL, MOVE_TO, MOVE_FROM)}}
-            if inside & gone:
-                continue
-            if node.tag == W + "delText" and not kept_removed:
-                continue
-            text += node.text or ""
-        marks = paragraph.find(f"{W}pPr/{W}rPr")
-        if marks is not None and any(child.tag in gone for child in marks):
-            carry = text
-            continue
-        carry = ""
-        texts.append(text)
-    if carry:
-        texts.append(carry)
-    return [t for t in texts if t.strip()]
-
-
-def _row_gone(paragraph: etree._Element, gone: set[str]) -> bool:
-    for row in paragraph.iterancestors(W + "tr"):
-        properties = row.find(W + "trPr")
-        if properties is not None and any(child.tag in gone for child in properties):
-            return True
-    return False
-
-
-def plain_paragraphs(body: etree._Element) -> list[str]:
-    """A built file's paragraphs as ``resolved_paragraphs`` gives them, to compare with."""
-    return [text_of(p) for p in body.iter(W + "p") if not _FIXED.match(_style(p)) and text_of(p).strip()]
+# --- reading a redline back -------------------------------------------------------
 
 
 def count_changes(body: etree._Element) -> int:
     """Tracked changes as a word processor lists them: a stretch of one kind and author is one.
 
     A paragraph's mark comes after its text, and belongs to the stretch around it;
-    each table cell has stretches of its own.
+    each table cell has stretches of its own, and a row's insertion or deletion
+    runs on into the paragraph after the table (LibreOffice lists a deleted table
+    and the deleted empty paragraph after it as one).
     """
     kinds = {W + k: k for k in (INS, DEL, MOVE_TO, MOVE_FROM)}
     count, previous = 0, None
@@ -742,8 +865,12 @@ def count_changes(body: etree._Element) -> int:
     container = None
     for paragraph in body.iter(W + "p"):
         cell = next(paragraph.iterancestors(W + "tc"), None)
-        if cell is not container:  # a stretch never runs into or out of a table cell
+        if cell is not container:  # a stretch never runs into a table cell; a deleted row's runs out of it
+            row = None if container is None else container.getparent().find(f"{W}trPr")
+            mark = None if row is None or cell is not None else next((c for c in row if c.tag in kinds), None)
             container, previous = cell, None
+            if mark is not None:
+                previous = (kinds[mark.tag], mark.get(W + "author"), mark.get(W + "date"))
         for node in paragraph.iter(W + "t", W + "delText"):
             if node.text:
                 step(next((a for a in node.iterancestors() if a.tag in kinds), None))

@@ -290,3 +290,27 @@ def test_signature_without_its_special_names_says_which_is_missing(tmp_path):
     assert built.returncode == 1
     assert "signature() 用到的特殊数据项 “application.date” 不存在" in built.stderr
     assert "Traceback" not in built.output
+
+
+def test_a_new_environment_takes_the_compiled_theme_and_a_changed_template_is_compiled_again(tmp_path):
+    """MkDocs makes a Jinja environment per build; the theme's compiled code outlives it, checked by source."""
+    import jinja2
+
+    from shenbao.site.theme_cache import InMemoryBytecodeCache
+
+    (tmp_path / "page.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
+    cache = InMemoryBytecodeCache()
+    compiled = []
+
+    def environment():
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=cache)
+        compile_ = env.compile
+        env.compile = lambda *args, **kwargs: compiled.append(args[1]) or compile_(*args, **kwargs)
+        return env
+
+    assert environment().get_template("page.html").render(title="一") == "<p>一</p>"
+    assert environment().get_template("page.html").render(title="二") == "<p>二</p>"
+    assert compiled == ["page.html"], "the second build compiled nothing"
+    (tmp_path / "page.html").write_text("<h1>{{ title }}</h1>", encoding="utf-8")
+    assert environment().get_template("page.html").render(title="三") == "<h1>三</h1>"
+    assert compiled == ["page.html", "page.html"], "a changed source is never served stale"

@@ -39,6 +39,7 @@ from shenbao.site import (
     print_css,
     readiness,
     screen_copies,
+    theme_cache,
 )
 from shenbao.site.macros import chart_uri
 from shenbao.text import scanner
@@ -230,6 +231,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         return context
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = theme_cache.THEME_TEMPLATES  # Material compiled once per process, not per build
         document = self.document
         document.map_markdown(self.project.exhibits.resolve)
         items = document.open_items()

@@ -32,6 +32,11 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The long tests first: otherwise one starts last and the other worker waits for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")

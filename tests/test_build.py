@@ -103,6 +103,7 @@ def test_pages_show_when_they_last_changed_in_git(tmp_path):
     assert f"构建版本：{commit}" in html
 
 
+@pytest.mark.slow
 def test_a_killed_build_never_leaves_a_broken_file(tmp_path):
     """Killed at any moment, the build leaves the old DOCX or the new one, each complete."""
     project = make_project(tmp_path, "complete")

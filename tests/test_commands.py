@@ -34,6 +34,7 @@ def project(tmp_path):
     return make_project(tmp_path, "complete")
 
 
+@pytest.mark.slow
 def test_make_build_and_make_final(project):
     config = f"CONFIG={project / 'mkdocs.yml'}"
     built = make("build", config)

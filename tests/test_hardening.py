@@ -266,6 +266,7 @@ def test_a_symlinked_file_is_not_published_even_by_check_fix(project):
 # --- no command rots ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_make_bench_runs_at_a_tiny_size():
     result = subprocess.run(
         ["make", "--no-print-directory", "bench", "BENCH_ARGS=--pages 2 --runs 1 --photos 2 --no-warmup"],

@@ -156,6 +156,7 @@ def test_the_corpus_measure_finds_a_lost_character():
     assert corpus.reversed_quotes(["”甲“", "“乙”"]) == 1
 
 
+@pytest.mark.slow
 def test_make_corpus_on_generated_files(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()

@@ -148,6 +148,7 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+@pytest.mark.slow
 def test_serve_starts_serves_rebuilds_on_a_data_edit_and_stops(tmp_path):
     root = make_project(tmp_path, "draft")
     port = _free_port()
@@ -189,6 +190,7 @@ def _poll(url: str, ready, seconds: float = 90) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_a_wheel_installed_elsewhere_starts_builds_and_checks_an_application(tmp_path):
     """`pip wheel .` into a fresh virtual environment, the repository nowhere on the path."""
     wheels, source = tmp_path / "wheels", tmp_path / "source"

@@ -18,7 +18,7 @@ from history import AUTHORS, git, make_history, utc
 from shenbao.word import redline, tracked_changes
 
 # one worker builds the history and its two revisions, once: every test here reads them
-pytestmark = pytest.mark.xdist_group("redline")
+pytestmark = [pytest.mark.xdist_group("redline"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from ooxml_validation import findings
 from shenbao.word import redline, tracked_changes
 
 # one worker builds the history and its two revisions, once: every test here reads them
-pytestmark = pytest.mark.xdist_group("hard-redline")
+pytestmark = [pytest.mark.xdist_group("hard-redline"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="session")

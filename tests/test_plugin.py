@@ -211,9 +211,12 @@ def test_a_wheel_installed_elsewhere_starts_builds_and_checks_an_application(tmp
     assert "shenbao/project/templates/new/mkdocs.yml" in names
     assert "shenbao/docx/pandoc/official.lua" in names
     env_dir = tmp_path / "env"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # our pip installs into it (--python): no second pip to set up
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+    )
     # the dependencies come from this environment's site-packages, read as a plain path:
     # its .pth files (the editable install of the repository) are not run from there
     site_packages = subprocess.run(

@@ -139,8 +139,24 @@ def lost_characters(source: list[str], built: str) -> tuple[int, list[str]]:
         missing = covered.count(False)
         if missing:
             lost += missing
-            examples.append("".join(c if k else "▯" for c, k in zip(paragraph, covered, strict=True))[:80])
+            examples.append(marked(paragraph, covered))
     return lost, examples
+
+
+def marked(paragraph: str, covered: list[bool], width: int = 12) -> str:
+    """The lost characters between ⟦ ⟧, with a few kept characters either side so a reader finds the place."""
+    pieces, at = [], 0
+    while at < len(paragraph):
+        if covered[at]:
+            at += 1
+            continue
+        end = at
+        while end < len(paragraph) and not covered[end]:
+            end += 1
+        before = paragraph[max(0, at - width) : at]
+        pieces.append(f"{before}⟦{paragraph[at:end]}⟧{paragraph[end : end + width]}")
+        at = end
+    return " … ".join(pieces)[:160]
 
 
 def reversed_quotes(texts: list[str]) -> int:

@@ -51,7 +51,8 @@ def outline_of(tmp_path: Path, lines: list) -> tuple[passes.Cover, list[passes.S
 
 
 def page_text(section: passes.Section) -> str:
-    return "".join(passes.stringify(b) for b in section.blocks)
+    """The page's text in the order it is printed: what stood before the first heading comes first."""
+    return "".join(passes.stringify(b) for b in section.lead + section.blocks)
 
 
 def test_a_decision_without_headings_keeps_all_its_text_in_order(tmp_path):
@@ -74,6 +75,10 @@ def test_opening_lines_stay_and_numbered_siblings_are_decided_together(tmp_path)
     first = sections[0]
     text = page_text(first)
     assert text.startswith("各区县、各部门：为进一步转变会风，现就有关要求明确如下：")
+    # before the page's title, as in the file, not under the first heading
+    assert (
+        "".join(passes.stringify(b) for b in first.lead) == "各区县、各部门：为进一步转变会风，现就有关要求明确如下："
+    )
     # 1．…3． mix a phrase and sentences: all stay prose with their numbers and their 。
     assert "1．全市性会议每年不超过4次。" in text and "2．部门会议合并召开" in text
     assert "3．能用文件解决的不开会。" in text

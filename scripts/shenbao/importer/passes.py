@@ -11,12 +11,13 @@ guessed silently: every guess and everything left for a writer goes into
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
 
 from shenbao.project.figures import place_approx
-from shenbao.project.numbering import heading_id
+from shenbao.project.numbering import Counters, heading_id
 from shenbao.text import statistics
 from shenbao.text.statistics import DEFAULT_ALLOWED, DEFAULT_PATTERNS, find_dates, find_statistics
 from shenbao.text.words import words
@@ -205,7 +206,7 @@ def paired_title(title: str, report: Report) -> str:
 def quotes_in_sections(sections: list[Section], report: Report) -> None:
     """Pair the straight quotes of every paragraph; those that cannot be paired are reported."""
     for section in sections:
-        for block in section.blocks:
+        for block in section.lead + section.blocks:
             if block["t"] in ("Para", "Plain"):
                 block["c"], certain = pair_quotes(block["c"])
                 if not certain:
@@ -281,13 +282,20 @@ class Section:
     attachment: bool = False
     from_cover: bool = False  # a page for a file without headings, titled with the cover's title
     anchors: dict[str, str] = field(default_factory=dict)  # Word bookmark or site id → site id
+    lead: list[dict] = field(default_factory=list)  # text before the page's title: what preceded the first heading
+    number: str = ""  # the title's typed number, kept when the build would print another one
+    unnumbered: bool = False  # the build prints no number before the title (the typed one, if any, stays)
 
 
-def header(level: int, title: str) -> dict:
+UNNUMBERED = {"t": "RawInline", "c": ["markdown", " {.unnumbered}"]}
+
+
+def header(level: int, title: str, unnumbered: bool = False) -> dict:
     """A heading whose title is already escaped (``_escaped``), so it goes out as raw Markdown."""
+    mark = [UNNUMBERED] if unnumbered else []
     if _TEMPLATE_OPEN.search(_unescaped(title)):
-        return {"t": "Header", "c": [level, ["", [], []], [{"t": "RawInline", "c": ["markdown", title]}]]}
-    return {"t": "Header", "c": [level, ["", [], []], [{"t": "Str", "c": title}]]}
+        return {"t": "Header", "c": [level, ["", [], []], [{"t": "RawInline", "c": ["markdown", title]}, *mark]]}
+    return {"t": "Header", "c": [level, ["", [], []], [{"t": "Str", "c": title}, *mark]]}
 
 
 def heading_levels(texts: list[str]) -> dict[str, int]:
@@ -309,7 +317,7 @@ def numbered_heading(text: str) -> tuple[str, str, str] | None:
         return kind, title, ""
     first, sep, rest = title.partition("。")
     if sep and len(first) <= RUN_IN_MAX and rest.strip():
-        return kind, first, rest.strip()
+        return kind, first + sep, rest.strip()  # the heading keeps its 。: the source's text, not ours to drop
     return None
 
 
@@ -370,6 +378,7 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
     account.source += count(cover.title) + sum(count(stringify(b)) for b in furniture)
     account.cover += count(cover.title)
     styled = any(b["t"] == "Header" and "TOC-Heading" not in b["c"][1][1] for _, b in items)
+    items = [(style, _quoted_paragraph(b)) for style, b in items]
     texts = [paragraph_text(b) if b["t"] in ("Para", "Plain") else "" for _, b in items]
     chosen = set() if styled else heading_numbers(texts, report)
     levels = heading_levels([texts[i] for i in chosen])
@@ -404,10 +413,8 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
             account.regenerated += count(text)
             continue
         if pending_attachment and kind in ("Para", "Plain", "Header"):
-            pending_attachment = False
-            title = strip_number(text)
-            account.regenerated += count(text) - count(title)
-            sections.append(Section(_escaped(paired_title(title, report)), [], attachment=True))
+            pending_attachment = False  # an attachment's headings are not numbered: its title keeps its number
+            sections.append(Section(_escaped(paired_title(text, report)), [], attachment=True))
             continue
         found = heading_of(block, text, levels if index in chosen else {}, report)
         if found:
@@ -422,10 +429,25 @@ def outline(ast: dict, report: Report) -> tuple[Cover, list[Section]]:
         sections[-1].blocks.append(clean_block(block))
     _read_front(front, cover, sections, report)
     take_signoff(sections, cover, report)
+    settle_numbers(sections, report)
     quotes_in_sections(sections, report)
-    account.body = sum(count(_unescaped(s.title)) * (not s.from_cover) + count(stringify(s.blocks)) for s in sections)
-    account.body += count(_notes_text([b for s in sections for b in s.blocks]))
+    if not cover.title and sections and not sections[0].attachment:
+        cover.title = _unescaped(sections[0].title)  # a file that opens with its heading: that is its title too
+    account.body = sum(
+        count(_unescaped(s.title)) * (not s.from_cover) + count(s.number) + count(stringify(s.lead + s.blocks))
+        for s in sections
+    )
+    account.body += count(_notes_text([b for s in sections for b in s.lead + s.blocks]))
     return cover, sections
+
+
+def _quoted_paragraph(block: dict) -> dict:
+    """An indented paragraph (pandoc reads Word's indent as a block quote) that starts with a typed number, as
+    the paragraph it is: its siblings are judged with it, so one item is never read two ways."""
+    inner = block["c"] if block["t"] == "BlockQuote" else []
+    if len(inner) == 1 and inner[0]["t"] in ("Para", "Plain") and sequence_kind(paragraph_text(inner[0]))[0]:
+        return inner[0]
+    return block
 
 
 def _notes_text(node) -> str:
@@ -443,6 +465,7 @@ def _notes_text(node) -> str:
 class FoundHeading:
     level: int
     title: str  # without its number
+    number: str = ""  # the number typed before it
     rest: str = ""  # prose that ran on after a numbered first sentence
     anchor: str = ""  # the Word bookmark links point to
 
@@ -450,7 +473,8 @@ class FoundHeading:
 def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -> FoundHeading | None:
     """A heading from a Word heading style, or, in a file without any, from a typed sequence number."""
     if block["t"] == "Header":
-        return FoundHeading(block["c"][0], strip_number(text), anchor=block["c"][1][0])
+        title = strip_number(text)
+        return FoundHeading(block["c"][0], title, text[: len(text) - len(title)].strip(), anchor=block["c"][1][0])
     found = numbered_heading(text) if levels and block["t"] in ("Para", "Plain") else None
     if not found or found[0] not in levels:
         return None
@@ -458,7 +482,7 @@ def heading_of(block: dict, text: str, levels: dict[str, int], report: Report) -
     report.review.append(f"“{_short(text)}”作为{level}级标题（按编号“{_number_of(text)}”判断）")
     if found[2]:
         report.review.append(f"“{_short(text)}”：句首的编号句作为标题，其后文字作为正文")
-    return FoundHeading(level, found[1], found[2])
+    return FoundHeading(level, found[1], _number_of(text), found[2])
 
 
 def add_heading(sections: list[Section], front: list[dict], found: FoundHeading, text: str, report: Report) -> None:
@@ -470,14 +494,85 @@ def add_heading(sections: list[Section], front: list[dict], found: FoundHeading,
         report.review.append(f"“{_short(text)}”是第{level}级标题，超过四级，保留为正文")
         return
     if level == 1 or not sections:
-        if level != 1:
+        if level != 1:  # the page's title: written once, never again as a heading below it
             report.review.append(f"“{_short(title)}”前没有一级标题，作为一页的开头")
-        sections.append(Section(title))
-    if level != 1:
-        sections[-1].blocks.append(header(level, title))
+        sections.append(Section(title, number=found.number))
+    else:
+        sections[-1].blocks.append(header(level, title) | {"typed": found.number})
     sections[-1].anchors |= {a: heading_id(title) for a in (found.anchor, heading_id(title)) if a}
     if found.rest:
         sections[-1].blocks.append(_para(found.rest))
+
+
+def _same_number(typed: str, printed: str) -> bool:
+    """``1．`` typed and ``1.`` printed are one number; ``（二）`` and ``一、`` are not."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed)) == unicodedata.normalize("NFKC", printed)
+
+
+def settle_numbers(sections: list[Section], report: Report) -> None:
+    """Typed heading numbers the build prints again are dropped; where it would print another, they stay.
+
+    The build numbers headings 一、（一）1.（1） by level, counting on from page to page. A typed number it
+    would print exactly as typed is dropped (the build writes it again, counted as regenerated). Siblings
+    whose typed numbers it would print otherwise (a gap, ``（一）`` as the top level, ``6.`` at level one)
+    keep them as their text, their heading marked unnumbered, so the DOCX reads as the file did; the check
+    rule typed-sequence lists them for the writer.
+    """
+    items: list[tuple[int, str, object]] = []  # (level, typed number, the section or the heading block)
+    for section in sections:
+        if section.attachment:  # the build numbers no heading of an attachment: every typed number stays
+            for block in section.blocks:
+                _keep_typed(block, report)
+            continue
+        if not section.from_cover:
+            items.append((1, section.number, section))
+        items += [(b["c"][0], b.get("typed", ""), b) for b in section.blocks if b["t"] == "Header" and b["c"][0] <= 4]
+    typed_groups: set[tuple[int, int]] = set()
+    keys: list[tuple[int, int]] = []
+    changed = True
+    while changed:
+        changed, counters, last, keys = False, Counters(), {}, []
+        for index, (level, typed, _owner) in enumerate(items):
+            key = (level, last.get(level - 1, -1))
+            keys.append(key)
+            last = {k: v for k, v in last.items() if k < level} | {level: index}
+            if key in typed_groups:
+                continue
+            printed = counters.next(level)
+            if (typed and not _same_number(typed, printed)) or _DOTTED.match(_owner_title(_owner)):
+                typed_groups.add(key)
+                changed = True
+    for (_level, typed, owner), key in zip(items, keys, strict=True):
+        if key not in typed_groups:
+            if isinstance(owner, Section):
+                owner.number = ""  # the build prints it again
+            else:
+                owner.pop("typed", None)
+            continue
+        if isinstance(owner, Section):
+            owner.unnumbered = True
+            if typed:
+                report.accounting.regenerated -= count(typed)
+                report.review.append(f"“{typed}{_short(owner.title)}”：编号与构建生成的不同，照原样保留，标题不再编号")
+        else:
+            _keep_typed(owner, report)
+            owner["c"][2].append(UNNUMBERED)
+
+
+_DOTTED = re.compile(r"^\d+(?:[.．]\d+)+")  # 1.1, 2.3.4: a number the build has no style for
+
+
+def _owner_title(owner) -> str:
+    return owner.title if isinstance(owner, Section) else stringify(owner["c"][2])
+
+
+def _keep_typed(block: dict, report: Report) -> None:
+    """A heading block's typed number back before its title."""
+    typed = block.pop("typed", "") if block["t"] == "Header" else ""
+    if typed:
+        block["c"][2].insert(0, {"t": "Str", "c": typed})
+        report.accounting.regenerated -= count(typed)
+        report.review.append(f"“{typed}{_short(stringify(block['c'][2][1:]))}”：编号照原样保留，标题不再编号")
 
 
 def _number_of(text: str) -> str:
@@ -534,10 +629,10 @@ def _read_front(front: list[dict], cover: Cover, sections: list[Section], report
     if not kept:
         return
     if sections:
-        sections[0].blocks[0:0] = kept
-        report.review.append(f"第一个标题前的 {len(kept)} 段正文放在了“{sections[0].title}”页的开头")
+        sections[0].lead = kept  # before the page's title, as in the file: 主送机关 and opening lines come first
+        report.review.append(f"第一个标题前的 {len(kept)} 段正文放在“{sections[0].title}”页的标题之前")
     else:
-        sections.append(Section(_escaped(cover.title) or "正文", kept, from_cover=True))
+        sections.append(Section(_escaped(cover.title) or "正文", kept, from_cover=True, unnumbered=True))
         report.review.append("文件中没有可识别的标题，全部正文按原顺序放在一页中")
 
 
@@ -573,7 +668,7 @@ def take_signoff(sections: list[Section], cover: Cover, report: Report) -> None:
         and end - 1 - start < 3
         and (organ := _text_of(blocks[start - 1]))
         and len(organ) <= _ORGAN_MAX
-        and not re.search(r"[。，；：,;:！？]", organ)
+        and not re.search(r"[。，；：,;:！？\[\]【】]", organ)  # a sentence or a placeholder is no issuer
         and not organ.startswith("#")
         and blocks[start - 1]["t"] in ("Para", "Plain")
     ):

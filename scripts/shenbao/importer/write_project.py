@@ -140,7 +140,12 @@ class Context:
 
 def take_tables(section: Section, ctx: Context) -> None:
     """Tables of numbers become exhibits; 表N captions become their titles; images get their files."""
-    blocks, out = section.blocks, []
+    section.lead = _take_tables(section.lead, section.title, ctx)
+    section.blocks = _take_tables(section.blocks, section.title, ctx)
+
+
+def _take_tables(blocks: list[dict], where: str, ctx: Context) -> list[dict]:
+    out: list[dict] = []
     for index, block in enumerate(blocks):
         kind = block["t"]
         text = passes.paragraph_text(block) if kind in ("Para", "Plain") else ""
@@ -156,9 +161,11 @@ def take_tables(section: Section, ctx: Context) -> None:
             previous["c"][0]["c"][1] = [{"t": "Str", "c": caption["title"]}]
             continue
         if kind == "Table":
-            made = table_block(block, ctx, section.title)
-            if made["t"] == "Table" and "caption_block" in block:
+            made = table_block(block, ctx, where)
+            if made["t"] in ("Table", "Div") and "caption_block" in block:
                 out.append(block["caption_block"])  # a Markdown table has no caption of its own: 表N stays text
+            elif made["t"] in ("Table", "Div") and (own := passes.stringify(block["c"][1][1]).strip()):
+                out.append(passes._para(own))  # Word's own table caption, kept as the line above the table
             out.append(made)
         elif kind == "Figure":
             out.append(figure_block(block, ctx))
@@ -166,7 +173,7 @@ def take_tables(section: Section, ctx: Context) -> None:
             out.append(image_para(block, ctx))
         else:
             out.append(block)
-    section.blocks = out
+    return out
 
 
 def table_block(block: dict, ctx: Context, where: str) -> dict:
@@ -230,18 +237,71 @@ def plain_table(block: dict, ctx: Context) -> dict:
             out.append([["", [], []], cell[1], cell[2], cell[3], _flatten_cell(content)])
         return [["", [], []], out]
 
+    simple = _pipe_table(block)  # written as HTML otherwise: its cells keep their text, as no figure survives there
     specs = [[spec[0], {"t": "ColWidthDefault"}] for spec in specs]
     head = [head[0], [row_of(r, True) for r in head[1]]]
-    bodies = [[b[0], b[1], [row_of(r, True) for r in b[2]], [row_of(r, False) for r in b[3]]] for b in bodies]
-    return {"t": "Table", "c": [["", [], []], [None, []], specs, head, bodies, foot]}
+    bodies = [[b[0], b[1], [row_of(r, True) for r in b[2]], [row_of(r, not simple) for r in b[3]]] for b in bodies]
+    table = {"t": "Table", "c": [["", [], []], [None, []], specs, head, bodies, foot]}
+    return table if simple else _as_html_raw(table)
+
+
+def _pipe_table(table: dict) -> bool:
+    """Whether pandoc can write the table as a pipe table: no merged cells. Otherwise it writes HTML."""
+    _attr, _caption, _specs, head, bodies, foot = table["c"]
+    rows = head[1] + [r for b in bodies for r in b[2] + b[3]] + foot[1]
+    return all(cell[2] == 1 and cell[3] == 1 for row in rows for cell in row[1])
+
+
+def _as_html_raw(node):
+    """Raw Markdown inlines (escaped template code) as raw HTML, which pandoc keeps inside an HTML table.
+
+    A backslash goes out as ``&#92;``: in HTML pandoc does not escape it, and the build's Markdown reader
+    would take ``\\生产商`` for a TeX command and drop it.
+    """
+    if isinstance(node, list):
+        return [piece for n in node for piece in _html_pieces(n)]
+    if isinstance(node, dict):
+        if node.get("t") == "RawInline" and node["c"][0] == "markdown":
+            return {"t": "RawInline", "c": ["html", node["c"][1]]}
+        return {k: _as_html_raw(v) for k, v in node.items()}
+    return node
+
+
+def _html_pieces(node) -> list:
+    if isinstance(node, dict) and node.get("t") == "Str" and "\\" in node["c"]:
+        parts = node["c"].split("\\")
+        out = [{"t": "Str", "c": parts[0]}] if parts[0] else []
+        for part in parts[1:]:
+            out.append({"t": "RawInline", "c": ["html", "&#92;"]})
+            out += [{"t": "Str", "c": part}] if part else []
+        return out
+    return [_as_html_raw(node)]
+
+
+def _cell_inlines(blocks: list) -> list:
+    """The inlines of every paragraph in a cell, however Word nested them (indents read as block quotes, lists)."""
+    inlines: list = []
+    for block in blocks:
+        kind, content = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            found = content
+        elif kind in ("BlockQuote", "Div"):
+            found = _cell_inlines(content if kind == "BlockQuote" else content[1])
+        elif kind in ("BulletList", "OrderedList"):
+            items = content if kind == "BulletList" else content[1]
+            found = _cell_inlines([b for item in items for b in item])
+        elif kind == "LineBlock":
+            found = [n for line in content for n in [*line, {"t": "Space"}]]
+        else:
+            found = [{"t": "Str", "c": text}] if (text := passes.stringify(block).strip()) else []
+        if found:
+            inlines += ([{"t": "Space"}] if inlines else []) + found
+    return inlines
 
 
 def _flatten_cell(blocks: list) -> list:
     """A cell of one Plain line, which a pipe table can hold."""
-    inlines = []
-    for block in blocks:
-        if block["t"] in ("Para", "Plain"):
-            inlines += ([{"t": "Space"}] if inlines else []) + block["c"]
+    inlines = _cell_inlines(blocks)
     return [{"t": "Plain", "c": inlines}] if inlines else []
 
 
@@ -286,14 +346,26 @@ def to_markdown(sections: list[Section], api_version: list[int]) -> list[str]:
 
     blocks = []
     for section in sections:
-        blocks.append(passes.header(1, section.title))
-        blocks += [{k: v for k, v in b.items() if k in ("t", "c")} for b in section.blocks]
+        if section.lead:  # the text before the first heading stands above it, and no other page has any
+            blocks += [_bare(b) for b in section.lead] + [{"t": "Para", "c": [{"t": "Str", "c": _LEAD_END}]}]
+        blocks.append(passes.header(1, section.number + section.title, section.unnumbered))
+        blocks += [_bare(b) for b in section.blocks]
     document = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
     text = pypandoc.convert_text(
         json.dumps(document), "gfm", format="json", extra_args=["--wrap=none", "--reference-location=section"]
     )
-    pages = re.split(r"^(?=# )", text, flags=re.M)
-    return [p.strip() + "\n" for p in pages if p.strip()]
+    lead, _, text = text.rpartition(_LEAD_END + "\n") if _LEAD_END in text else ("", "", text)
+    pages = [p.strip() + "\n" for p in re.split(r"^(?=# )", text, flags=re.M) if p.strip()]
+    if lead.strip():
+        pages[0] = lead.strip() + "\n\n" + pages[0]
+    return pages
+
+
+_LEAD_END = "\ue030"  # a private-use character no Word file holds: where the first page's lead ends
+
+
+def _bare(block: dict) -> dict:
+    return {k: v for k, v in block.items() if k in ("t", "c")}
 
 
 _INTERNAL_LINK = re.compile(r"\]\(#(?P<anchor>[^)\s]+)\)")

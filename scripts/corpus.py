@@ -26,6 +26,7 @@ import time
 import unicodedata
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,16 +313,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="导入一个文件夹中的每个 Word 文件，构建并核对文字是否完整")
     parser.add_argument("directory", help="放 .docx/.doc/.wps 文件的文件夹")
     parser.add_argument("--timeout", type=int, default=600, help="每一步最多多少秒（默认 600）")
+    parser.add_argument("--jobs", type=int, default=2, help="同时核对几个文件（默认 2）")
     args = parser.parse_args(argv)
     folder = Path(args.directory)
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() in SUFFIXES) if folder.is_dir() else []
     if not files:
         print(f"错误：{folder}: 没有 .docx、.doc 或 .wps 文件。用 DIR=文件夹 指定", file=sys.stderr)
         return 2
-    rows = []
-    for file in files:
-        rows.append(measure(file, args.timeout))
-        print(f"{file.name}: {'通过' if not rows[-1].failed() else '；'.join(rows[-1].problems)}", file=sys.stderr)
+    # each file is subprocesses (pandoc, LibreOffice) waiting on one another: two at a time fill two cores
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        rows = []
+        for row in pool.map(lambda file: measure(file, args.timeout), files):
+            rows.append(row)
+            print(f"{row.name}: {'通过' if not row.failed() else '；'.join(row.problems)}", file=sys.stderr, flush=True)
     print(table(rows))
     failed = [r.name for r in rows if r.failed()]
     print(f"\n{len(failed)} 个文件有问题：{'、'.join(failed)}" if failed else f"\n{len(rows)} 个文件全部通过。")

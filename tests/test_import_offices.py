@@ -289,3 +289,146 @@ def test_the_quotes_fix_pairs_by_sentence_and_leaves_what_it_cannot_pair(tmp_pat
     assert page.read_text(encoding="utf-8") == '# 页\n\n全角点“．”而非半角点“.”。他说"未完。\n'
     left = [str(d) for d in check_project(project, select=["quotes"]).diagnostics]
     assert left == ["docs/page.md:3:18: quotes: 半角引号在这一句中不成对（提示：手工改为“”：自动修正可能把引号改反）"]
+
+
+# --- the numbering the build prints, captions, attachments, units: each a failure once seen on real files ---
+
+
+def test_typed_heading_numbers_the_build_would_print_otherwise_stay_as_typed(tmp_path):
+    # 五 is missing: the build would print 一、二、三、四、五 where the file says 六
+    lines = ["标题", "一、总体要求", "正文。", "二、主要任务", "正文。", "六、申请人承诺", "正文。"]
+    _cover, sections, report = outline_of(tmp_path, lines)
+    assert [(s.number, s.title, s.unnumbered) for s in sections] == [
+        ("一、", "总体要求", True),
+        ("二、", "主要任务", True),
+        ("六、", "申请人承诺", True),
+    ]
+    assert report.accounting.lost == 0 and report.accounting.regenerated == 0
+    # 一、二、三 as the build numbers them: the typed numbers are dropped and counted as regenerated
+    _cover, sections, report = outline_of(tmp_path, ["标题", "一、甲", "正文。", "二、乙", "正文。"])
+    assert [(s.number, s.unnumbered) for s in sections] == [("", False), ("", False)]
+    assert report.accounting.regenerated == 4
+
+
+def test_a_lone_second_level_number_keeps_its_form(tmp_path):
+    # （一）（二） with no 一、 above them: the build would print 一、二、, so the file's form stays
+    _cover, sections, _report = outline_of(tmp_path, ["标题", "（一）工作目标", "正文。", "（二）基本原则", "正文。"])
+    markdown = to_markdown(sections)
+    assert "# （一）工作目标 {.unnumbered}" in markdown and "# （二）基本原则 {.unnumbered}" in markdown
+
+
+def to_markdown(sections) -> str:
+    from shenbao.importer.write_project import to_markdown as pages
+
+    return "".join(pages(sections, [1, 23, 1]))
+
+
+def test_a_run_in_heading_keeps_its_full_stop_and_text_before_the_first_heading_stays_above_it(tmp_path):
+    lines = ["关于做好素材整理的通知", "各单位：", "一、总体要求。坚持来源明确的原则。", "二、重点任务。统一素材范围。"]
+    _cover, sections, report = outline_of(tmp_path, lines)
+    assert [s.title for s in sections] == ["总体要求。", "重点任务。"]
+    markdown = to_markdown(sections)
+    assert markdown.index("各单位：") < markdown.index("# 总体要求。") < markdown.index("坚持来源明确的原则。")
+    assert report.accounting.lost == 0
+
+
+def test_an_indented_numbered_item_is_judged_with_its_siblings(tmp_path):
+    from docx.shared import Pt
+
+    source = handtyped_docx(
+        tmp_path / "in.docx", ["报告正文", "（一）立项依据（建议8000字以下）：", "说明。", "（二）研究基础", "说明。"]
+    )
+    from docx import Document
+
+    document = Document(source)
+    document.paragraphs[1].paragraph_format.left_indent = Pt(32)  # pandoc reads it as a block quote
+    document.save(source)
+    report = passes.Report()
+    _cover, sections = passes.outline(read_docx(source, tmp_path / "media"), report)
+    # （一） ends with ：, a sentence: its sibling （二） is no heading either, and no text moves
+    assert len(sections) == 1 and sections[0].from_cover
+    text = page_text(sections[0])
+    assert text.index("（一）立项依据") < text.index("（二）研究基础")
+
+
+def test_an_image_keeps_its_typed_caption_under_it_and_one_without_gets_none(tmp_path):
+    from shenbao.importer.write_project import Context, take_tables
+
+    image = {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], ["media/a.png", ""]]}]}
+    section = passes.Section(
+        "页",
+        [
+            passes._para("图1　全县服务站分布"),  # typed above the picture
+            image,
+            passes._para("说明。"),
+            {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], ["media/b.png", ""]]}]},
+            passes._para("正文。"),
+        ],
+    )
+    ctx = Context("g", passes.Registry("g"), passes.Report(), tmp_path, [], [])
+    take_tables(section, ctx)
+    kinds = [b["t"] for b in section.blocks]
+    assert kinds == ["Para", "RawBlock", "Para", "Para", "Para"]
+    assert section.blocks[1]["c"][1] == '<div class="caption figure-caption" markdown>图1　全县服务站分布</div>'
+    assert not any("图2" in str(b) for b in section.blocks)
+
+
+def test_an_attachment_page_keeps_its_title_whole(tmp_path):
+    _cover, sections, report = outline_of(tmp_path, ["标题", "一、情况", "正文。", "附件1", "一、经费预算表", "内容。"])
+    assert [(s.title, s.attachment) for s in sections] == [("情况", False), ("一、经费预算表", True)]
+    assert report.accounting.lost == 0
+
+
+def test_time_and_measure_units_are_figures_and_each_sentence_is_its_own_fact():
+    registry = passes.Registry("g")
+    report = passes.Report()
+    units, allowed = passes.load_units({})
+    first = passes.figures_in_line("全市性会议不超过90分钟，服务半径5公里。", registry, report, units, allowed)
+    second = passes.figures_in_line("部门会议不超过90分钟。", registry, report, units, allowed)
+    layout = passes.figures_in_line(
+        "正文缩进2个字符，行距28磅，页边距2.5cm，三号字。", registry, report, units, allowed
+    )
+    assert "90分钟" not in first + second and "5公里" not in first
+    assert layout == "正文缩进2个字符，行距28磅，页边距2.5cm，三号字。"
+    values = [(spec["value"], spec["unit"]) for spec in registry.entries.values()]
+    assert values == [(90, "分钟"), (5, "公里"), (90, "分钟")]  # equal values, two facts
+
+
+def test_a_merged_cell_table_keeps_every_cell_text(tmp_path):
+    from shenbao.importer.write_project import plain_table
+
+    ctx = passes_context(tmp_path)
+
+    def cell(text, span=1, quoted=False):
+        para = {"t": "Plain", "c": [{"t": "Str", "c": text}]}
+        return [["", [], []], {"t": "AlignDefault"}, 1, span, [{"t": "BlockQuote", "c": [para]} if quoted else para]]
+
+    rows = [[["", [], []], [cell("等级", quoted=True), cell("1500元"), cell("产地\\生产商")]]]
+    rows.append([["", [], []], [cell("合计", span=2), cell("x")]])
+    table = {
+        "t": "Table",
+        "c": [
+            ["", [], []],
+            [None, []],
+            [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 3,
+            [["", [], []], []],
+            [[["", [], []], 0, [], rows]],
+            [["", [], []], []],
+        ],
+    }
+    made = plain_table(table, ctx)
+    import json
+
+    import pypandoc
+
+    out = pypandoc.convert_text(
+        json.dumps({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [made]}), "gfm", format="json"
+    )
+    assert "<td" in out and "等级" in out and "1500元" in out and "产地&#92;生产商" in out
+    assert not ctx.registry.entries  # no figure inside an HTML table, where the call would be dropped
+
+
+def passes_context(tmp_path):
+    from shenbao.importer.write_project import Context
+
+    return Context("g", passes.Registry("g"), passes.Report(), tmp_path, [], [])

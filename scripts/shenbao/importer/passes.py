@@ -806,7 +806,11 @@ def readable_name(text: str, max_words: int = 4, sep: str = "_") -> str:
 
 @dataclass
 class Registry:
-    """The figures made so far: one per (label, value, unit, approx), names unique in their group."""
+    """The figures made so far: one per fact, names unique in their group.
+
+    A fact is a label in its sentence: 缩进2个 in three sentences are three facts, not one data item; the
+    same label and value in the same sentence (a line repeated) are one. Equal values are not a reason to share.
+    """
 
     group: str
     existing: dict[tuple, str] = field(default_factory=dict)  # key → full name already in figures.yml
@@ -816,9 +820,9 @@ class Registry:
     count: int = 0
 
     def add(self, label: str, value, unit: str, approx: str, source: str, report: Report, note: str = "") -> str:
-        key = (label, value, unit, approx)
-        if key in self.existing:
-            return self.existing[key]
+        if (label, value, unit, approx) in self.existing:  # the project's own figure, from an earlier import
+            return self.existing[(label, value, unit, approx)]
+        key = (label, value, unit, approx, source)
         if key in self.by_key:
             return self.by_key[key]
         self.count += 1

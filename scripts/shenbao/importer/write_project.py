@@ -7,6 +7,7 @@ overwrite pages unless asked to.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -158,7 +159,11 @@ def _take_tables(blocks: list[dict], where: str, ctx: Context) -> list[dict]:
             blocks[index + 1]["caption_block"] = block  # back in the page if the table stays Markdown
             continue
         if caption and caption["kind"] == "图" and previous is not None and previous.get("image"):
-            previous["c"][0]["c"][1] = [{"t": "Str", "c": caption["title"]}]
+            _describe(previous, text)
+            out.append(image_caption(text, ctx))  # 图N under its image, as the build sets its own captions
+            continue
+        if caption and caption["kind"] == "图" and _image_next(blocks, index):
+            blocks[index + 1]["caption_text"] = text  # a caption typed above its image goes under it
             continue
         if kind == "Table":
             made = table_block(block, ctx, where)
@@ -168,9 +173,12 @@ def _take_tables(blocks: list[dict], where: str, ctx: Context) -> list[dict]:
                 out.append(passes._para(own))  # Word's own table caption, kept as the line above the table
             out.append(made)
         elif kind == "Figure":
-            out.append(figure_block(block, ctx))
+            out += figure_block(block, ctx)
         elif kind in ("Para", "Plain") and passes._has_image(block):
             out.append(image_para(block, ctx))
+            if "caption_text" in block:
+                _describe(out[-1], block["caption_text"])
+                out.append(image_caption(block["caption_text"], ctx))
         else:
             out.append(block)
     return out
@@ -320,16 +328,49 @@ def image_inline(image: dict, ctx: Context, alt: list | None = None) -> dict:
     return {"t": "Image", "c": [["", [], []], alt if alt is not None else text, [_image_target(src, ctx), title]]}
 
 
-def figure_block(block: dict, ctx: Context) -> dict:
-    """Pandoc's Figure (an image with its caption) → an image whose text is the caption's title."""
+def _image_next(blocks: list[dict], index: int) -> bool:
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return (
+        following is not None
+        and following["t"] in ("Para", "Plain")
+        and passes._has_image(following)
+        and not passes.paragraph_text(following)
+    )
+
+
+def image_caption(text: str, ctx: Context) -> dict:
+    """The caption under an image, as typed (图N and its title): the build numbers no imported picture, so
+    the typed number stays. The caption div the build writes for its own pictures (``exhibits.caption``),
+    on the site and in the DOCX (Word's 题注 style)."""
+    shown = text
+    ctx.report.images.append(f"题注“{passes._short(text)}” → 图片下的题注")
+    escaped = passes._escaped(html.escape(shown, quote=False))  # received text: no HTML, no template code
+    return {"t": "RawBlock", "c": ["markdown", f'<div class="caption figure-caption" markdown>{escaped}</div>']}
+
+
+def _caption_title(text: str) -> str:
+    """A caption's words without 图N: the picture's description for a reader who cannot see it."""
+    match = passes.CAPTION.match(text)
+    return match["title"] if match and match["title"] else text
+
+
+def _describe(image_block: dict, text: str) -> None:
+    image_block["c"] = [
+        {**n, "c": [n["c"][0], [{"t": "Str", "c": _caption_title(text)}], n["c"][2]]} if n.get("t") == "Image" else n
+        for n in image_block["c"]
+    ]
+
+
+def figure_block(block: dict, ctx: Context) -> list[dict]:
+    """Pandoc's Figure (an image with Word's caption under it) → the image, and its caption under it."""
     _attr, caption, body = block["c"]
     text = passes.stringify(caption[1]).strip()
-    match = passes.CAPTION.match(text)
-    title = match["title"] if match else text
     images = [n for b in body for n in b.get("c", []) if isinstance(n, dict) and n.get("t") == "Image"]
     if not images:
-        return {"t": "Div", "c": [["", [], []], body]}
-    return {"t": "Para", "c": [image_inline(images[0], ctx, [{"t": "Str", "c": title}] if title else None)], "image": 1}
+        return [{"t": "Div", "c": [["", [], []], body]}]
+    alt = [{"t": "Str", "c": _caption_title(text)}] if text else None
+    image = {"t": "Para", "c": [image_inline(images[0], ctx, alt)], "image": 1}
+    return [image, image_caption(text, ctx)] if text else [image]
 
 
 def image_para(block: dict, ctx: Context) -> dict:

@@ -8,7 +8,8 @@ footnote, as python-docx's XML holds it) is then looked for in the built DOCX's 
     characters in, lost, moved (to the cover and data), lines that need a human, check errors, seconds
 
 and the exit status is 1 when any file lost a character, got a heading the source does not have,
-text twice that the source has once, a reversed quote pair, or a traceback.
+text twice that the source has once, a caption not whole in one paragraph, a reversed quote pair, or a
+traceback.
 
 The measure: both texts are normalised (NFKC, no white space, one kind of quote mark); a source
 character counts as kept when a run of ``GRAM`` characters containing it occurs in the built text.
@@ -185,6 +186,21 @@ def invented_headings(built: list[Paragraph], source_joined: str) -> list[str]:
     return out
 
 
+_CAPTION = re.compile(r"^[表图]\s*\d+")
+
+
+def missing_captions(source: list[Paragraph], built: list[Paragraph]) -> list[str]:
+    """Captions of the source (a Caption style, or a line starting 表N/图N) no paragraph of the DOCX holds whole."""
+    paragraphs = {normal(p.text) for p in built}
+    out = []
+    for paragraph in source:
+        text = normal(paragraph.text)
+        is_caption = "caption" in paragraph.style.lower() or _CAPTION.match(text)
+        if text and is_caption and not any(text in p for p in paragraphs):
+            out.append(text)
+    return out
+
+
 def duplicated(built: list[Paragraph], source_joined: str, skip: set[str]) -> list[str]:
     """Paragraphs of 12 characters or more the built DOCX holds more often than the source."""
     counts = Counter(normal(p.text) for p in built if len(normal(p.text)) >= 12)
@@ -274,6 +290,8 @@ def measure(file: Path, timeout: int = 600) -> Row:
                 row.problems.append(f"多出的标题：{'、'.join(invented[:3])}")
             if twice := duplicated(built, source_joined, application_values(project)):
                 row.problems.append(f"重复的文字：{'、'.join(t[:20] for t in twice[:3])}")
+            if captions := missing_captions(source_paragraphs, built):
+                row.problems.append(f"题注不完整：{'、'.join(c[:20] for c in captions[:3])}")
             source_reversed = reversed_quotes([p.text for p in source_paragraphs])
             if (n := reversed_quotes([p.text for p in built]) - source_reversed) > 0:
                 row.problems.append(f"{n} 段引号方向颠倒")

@@ -152,13 +152,22 @@ def test_a_caption_stays_with_a_table_kept_in_the_page(tmp_path):
     ctx = Context("g", passes.Registry("g"), passes.Report(), tmp_path, [], [])
     take_tables(sections[0], ctx)
     kinds = [(b["t"], passes.stringify(b)[:10]) for b in sections[0].blocks]
-    assert kinds[0] == ("Para", "表1　示例数据统计表") and kinds[1][0] == "Table"
+    assert kinds[1][0] == "Table"  # the caption above its table, as the build's own table captions are
+    assert sections[0].blocks[0]["c"][1] == '<div class="caption table-caption" markdown>表1　示例数据统计表</div>'
 
 
 def test_the_corpus_measure_finds_a_lost_character():
     assert corpus.lost_characters(["甲乙丙丁戊己"], "甲乙丙丁戊己")[0] == 0
     assert corpus.lost_characters(["甲乙丙丁戊己庚辛"], "甲乙丙丁")[0] == 4
     assert corpus.reversed_quotes(["”甲“", "“乙”"]) == 1
+    # where the loss is, with the kept text around it
+    assert corpus.lost_characters(["一、总体要求。坚持来源明确"], "一、总体要求坚持来源明确")[1] == [
+        "一、总体要求⟦。⟧坚持来源明确"
+    ]
+    # a caption split from its number, or renumbered, is no caption of the source
+    source = [corpus.Paragraph("表3　主要指标"), corpus.Paragraph("Table caption.", "Table Caption")]
+    built = [corpus.Paragraph("表1　主要指标"), corpus.Paragraph("Table caption.")]
+    assert corpus.missing_captions(source, built) == ["表3主要指标"]
 
 
 @pytest.mark.slow

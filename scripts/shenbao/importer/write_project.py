@@ -167,10 +167,12 @@ def _take_tables(blocks: list[dict], where: str, ctx: Context) -> list[dict]:
             continue
         if kind == "Table":
             made = table_block(block, ctx, where)
-            if made["t"] in ("Table", "Div") and "caption_block" in block:
-                out.append(block["caption_block"])  # a Markdown table has no caption of its own: 表N stays text
-            elif made["t"] in ("Table", "Div") and (own := passes.stringify(block["c"][1][1]).strip()):
-                out.append(passes._para(own))  # Word's own table caption, kept as the line above the table
+            # a table kept in the page keeps its caption above it as typed, 表N and all (the build numbers
+            # only the tables it makes); Word's own table caption likewise
+            if made["t"] == "Table" and "caption_block" in block:
+                out.append(caption_div("table-caption", passes.paragraph_text(block["caption_block"])))
+            elif made["t"] == "Table" and (own := passes.stringify(block["c"][1][1]).strip()):
+                out.append(caption_div("table-caption", own))
             out.append(made)
         elif kind == "Figure":
             out += figure_block(block, ctx)
@@ -342,10 +344,15 @@ def image_caption(text: str, ctx: Context) -> dict:
     """The caption under an image, as typed (图N and its title): the build numbers no imported picture, so
     the typed number stays. The caption div the build writes for its own pictures (``exhibits.caption``),
     on the site and in the DOCX (Word's 题注 style)."""
-    shown = text
     ctx.report.images.append(f"题注“{passes._short(text)}” → 图片下的题注")
-    escaped = passes._escaped(html.escape(shown, quote=False))  # received text: no HTML, no template code
-    return {"t": "RawBlock", "c": ["markdown", f'<div class="caption figure-caption" markdown>{escaped}</div>']}
+    return caption_div("figure-caption", text)
+
+
+def caption_div(kind_class: str, text: str) -> dict:
+    """A caption as the build writes its own (``exhibits.caption``): a div Python-Markdown and pandoc both read,
+    styled 题注 in the DOCX. Received text: no HTML, no template code."""
+    escaped = passes._escaped(html.escape(text, quote=False))
+    return {"t": "RawBlock", "c": ["markdown", f'<div class="caption {kind_class}" markdown>{escaped}</div>']}
 
 
 def _caption_title(text: str) -> str:

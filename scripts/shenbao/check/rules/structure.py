@@ -65,7 +65,15 @@ def typed_heading_number(page: Page, context: Context) -> Iterator[Finding]:
     """
     for number, level, title in headings(page):
         typed = numbering.typed_number(title)
-        if typed:
+        if typed and title.endswith("{.unnumbered}"):
+            # kept by the import: the file's own number, which the build would have printed otherwise
+            yield Finding(
+                number,
+                level + 2,
+                f"标题里写了编号 “{typed}”，构建不为它编号（与按层级生成的编号不同）",
+                "核对原文的编号：删去编号和 {.unnumbered}，由构建按层级重新编号",
+            )
+        elif typed:
             yield Finding(number, level + 2, f"标题里写了编号 “{typed}”", "编号自动生成，删去它")
 
 

@@ -441,3 +441,29 @@ def passes_context(tmp_path):
     from shenbao.importer.write_project import Context
 
     return Context("g", passes.Registry("g"), passes.Report(), tmp_path, [], [])
+
+
+def test_an_image_bomb_or_a_huge_page_is_refused_before_anything_is_written(tmp_path):
+    from shenbao.importer.docx_reader import ImportProblem
+    from shenbao.importer.write_project import MAX_IMAGE, MAX_PAGE, Output, write_output
+
+    picture = tmp_path / "image1.png"
+    with picture.open("wb") as file:  # sparse: as large as a decompressed bomb, without the disk
+        file.truncate(MAX_IMAGE + 1)
+    project = tmp_path / "p"
+    output = Output({"docs/a.md": "# 页\n"}, {"docs/img/imported/image1.png": picture})
+    with pytest.raises(ImportProblem) as refused:
+        write_output(project, output)
+    assert "docs/img/imported/image1.png" in str(refused.value) and "超过上限" in str(refused.value)
+    with pytest.raises(ImportProblem) as refused:
+        write_output(project, Output({"docs/a.md": "字" * (MAX_PAGE + 1)}))
+    assert "docs/a.md" in str(refused.value)
+    assert not project.exists()  # nothing written
+
+
+def test_a_cover_without_labels_keeps_its_applicant_and_date_as_text(tmp_path):
+    lines = ["某某县申报材料", "某某县人民政府", "2026年5月", "一、基本情况", "全县辖8个镇。"]
+    cover, sections, report = outline_of(tmp_path, lines)
+    assert cover.title == "某某县申报材料"
+    assert "".join(passes.stringify(b) for b in sections[0].lead) == "某某县人民政府2026年5月"
+    assert report.dropped == [] and report.accounting.lost == 0

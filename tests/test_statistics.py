@@ -64,3 +64,10 @@ def test_the_label_is_the_words_before_without_the_linking_verb():
 def test_settings_add_measure_words():
     assert find_statistics("打井12眼") == []
     assert [s.text for s in find_statistics("打井12眼", units=["眼"])] == ["12眼"]
+
+
+def test_a_layout_instruction_is_no_statistic():
+    # 缩进2个字符 in three sentences was three review lines and one shared data item, and check asked for a figure
+    found = find_statistics("首行缩进2个字符，每页不超过22个字，全市共有3个单位。")
+    assert [s.text for s in found] == ["3个"]
+    assert [s.text for s in find_statistics("全县辖3个行政村。")] == ["3个"]

@@ -928,7 +928,7 @@ def counted_label(label: str, unit: str, after: str) -> str:
     return f"{label}{noun.group(0)}数" if noun else label
 
 
-_FORMAT_AFTER = re.compile(r"^(?:字符|个字|磅|行|厘米|cm|mm|毫米|号字|号|pt)")
+_FORMAT_AFTER = statistics.LAYOUT_AFTER
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|后|每)$")
 
 

@@ -39,6 +39,9 @@ _NUMBER = r"(?<![\d.,])(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
 _CLAUSE_END = re.compile(r"[，。；：、,;:（）()|!！?？\s\ue000“”\"《》]")
 # What joins a subject to its number and says nothing about what is counted.
 _LINKING = re.compile(r"(?:为|是|达|达到|共|共有|共计|有|约|近|超过|计|累计|合计|总计|全年|增加|减少|到|占|了)+$")
+# What follows a number and its unit in a layout instruction (缩进2个字符, 每行28个字): a format, no statistic.
+# Not 行: 3个行政村 is a count. 28磅, 0.5行, 2.5cm have no unit and are never statistics.
+LAYOUT_AFTER = re.compile(r"^(?:字|磅|厘米|cm|mm|毫米|号字|pt)")
 _DATE = re.compile(r"(?<![\d.])\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?<![\d.])\d{1,2}月\d{1,2}日")
 
 
@@ -94,6 +97,8 @@ def find_statistics(
         number_at = match.start("number")
         if any(start <= number_at < end for start, end in spared):
             continue
+        if LAYOUT_AFTER.match(text[match.end() :]):
+            continue  # 缩进2个字符: the count of a format, the same in every application
         found.append(_statistic(text, match))
     return found
 

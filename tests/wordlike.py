@@ -149,7 +149,8 @@ class Review:
 
 def handtyped_docx(path: Path, lines: list, title_font: str = "方正小标宋简体") -> Path:
     """A DOCX as WPS or Word stores a hand-typed file: every paragraph in the Normal style, fonts set
-    directly, numbers typed, the title centred and large. ``lines`` holds texts, or ``("table", rows)``.
+    directly, numbers typed, the title centred and large. ``lines`` holds texts, ``("table", rows)`` or
+    ``("image", path)``.
     """
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -158,6 +159,9 @@ def handtyped_docx(path: Path, lines: list, title_font: str = "方正小标宋�
 
     document = Document()
     for index, line in enumerate(lines):
+        if isinstance(line, tuple) and line[0] == "image":  # a picture in a paragraph of its own
+            document.add_paragraph().add_run().add_picture(str(line[1]), width=Pt(200))
+            continue
         if isinstance(line, tuple) and line[0] == "table":
             rows = line[1]
             table = document.add_table(rows=len(rows), cols=len(rows[0]))

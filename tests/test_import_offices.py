@@ -407,7 +407,9 @@ def test_a_merged_cell_table_keeps_every_cell_text(tmp_path):
 
     from shenbao.importer.write_project import take_tables
 
-    source = handtyped_docx(tmp_path / "form.docx", ["申请书", "一、经费", ("table", [("等级", "1500元", "产地\\生产商")] * 2)])
+    source = handtyped_docx(
+        tmp_path / "form.docx", ["申请书", "一、经费", ("table", [("等级", "1500元", "产地\\生产商")] * 2)]
+    )
     document = Document(source)
     table = document.tables[0]
     table.cell(0, 0).paragraphs[0].paragraph_format.left_indent = Pt(24)  # pandoc reads it as a block quote

@@ -454,3 +454,18 @@ def test_a_cover_without_labels_keeps_its_applicant_and_date_as_text(tmp_path):
     assert cover.title == "某某县申报材料"
     assert "".join(passes.stringify(b) for b in sections[0].lead) == "某某县人民政府2026年5月"
     assert report.dropped == [] and report.accounting.lost == 0
+
+
+def test_a_second_level_heading_that_opens_the_file_is_its_page_title_once(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("关于某项工作的报告")
+    document.add_heading("工作进展情况", level=2)  # Word's 标题 2 with no 标题 1 above it
+    document.add_paragraph("进展顺利。")
+    document.save(tmp_path / "in.docx")
+    _cover, sections, report = outline_of_file(tmp_path / "in.docx", tmp_path)
+    assert [s.title for s in sections] == ["工作进展情况"]
+    assert not [b for b in sections[0].blocks if b["t"] == "Header"]  # never a page title and a heading again
+    assert to_markdown(sections).count("工作进展情况") == 1
+    assert report.accounting.lost == 0

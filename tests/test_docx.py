@@ -301,3 +301,39 @@ def test_word_opens_the_file_in_its_current_mode_not_compatibility_mode(draft):
     assert mode is not None and mode.get(W + "val") == "15"
     names = [etree.QName(child).localname for child in settings]
     assert names.index("compat") < names.index("rsids"), "in the schema's order"
+
+
+def _built_body(tmp_path, edit) -> etree._Element:
+    from conftest import make_project, run_cli
+
+    project = make_project(tmp_path, "draft")
+    edit(project)
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.output
+    return docx_part(result.docx(), "word/document.xml").find("w:body", NS)
+
+
+def test_an_unknown_title_is_a_placeholder_mark_on_the_cover_and_the_first_page(tmp_path):
+    def unknown_title(project):
+        figures = project / "data" / "figures.yml"
+        text = figures.read_text(encoding="utf-8").replace("value: 样例县全民健身示范县申报材料", "value: null")
+        figures.write_text(text, encoding="utf-8")
+
+    body = _built_body(tmp_path, unknown_title)
+    assert "<span" not in text_of(body) and "&lt;span" not in text_of(body), "markup shown as text"
+    marks = [
+        run
+        for run in body.iter(W + "r")
+        if wval(run, "w:rPr/w:rStyle") == "Placeholder" and "申报材料标题" in paragraph_text(run)
+    ]
+    assert len(marks) == 2, "the cover's title and the first page's title, each a placeholder mark"
+
+
+def test_a_first_page_that_opens_with_the_title_does_not_get_it_twice(tmp_path):
+    def title_first(project):
+        page = project / "docs" / "a-jiben.md"
+        page.write_text("# 样例县全民健身示范县申报材料 {.unnumbered}\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+
+    body = _built_body(tmp_path, title_first)
+    titles = [p for p in body.iter(W + "p") if paragraph_text(p) == "样例县全民健身示范县申报材料"]
+    assert len(titles) == 2, "once on the cover, once opening the first page"

@@ -28,6 +28,7 @@ from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
 from shenbao.project.document import Document, RenderedPage, resolve_path
 from shenbao.project.figures import escape_markdown
+from shenbao.project.markers import find_markers
 from shenbao.project.numbering import Heading
 from shenbao.project.plugin_options import Mode
 from shenbao.text.scanner import FOOTNOTE, LINK, REFERENCE_DEFINITION, SCHEME, text_lines
@@ -165,7 +166,7 @@ def assemble(
             contents = raw_blocks.toc(docx_headings(document, anchors), page_numbers, layout)
             front = raw_blocks.page_break() + contents + raw_blocks.front_matter_section_end(layout)
             parts.append(raw_blocks.raw_block(front))
-            if cover is not None:
+            if cover is not None and not _opens_with(page, cover.title):
                 parts.append(body_title(cover.title, layout))
         parts.append(text)
     return "\n\n".join(parts) + "\n"
@@ -178,10 +179,17 @@ def _styled(style: str, text: str, identifier: str = "") -> str:
 
 def title_block(title: str, layout: Layout, style: str = "Title", identifier: str = "", lead: str = "") -> str:
     """A title, its lines broken between words (GB/T 9704 §7.3.1); ``lead`` goes before it (a source anchor)."""
+    if find_markers(title):  # a draft's title still unknown: its placeholder stays a mark, not text, unbroken
+        return _styled(style, lead + title, identifier)
     plain = html.unescape(_ESCAPED.sub(r"\1", title))  # the heading is Markdown: break its text, then escape again
     chars = int(layout.type_width / (layout["title"].size * 20))
     lines = [escape_markdown(line) for line in title_lines(plain, chars)]
     return _styled(style, lead + "\\\n".join(lines), identifier)
+
+
+def _opens_with(page: RenderedPage, title: str) -> bool:
+    """The first body page already starts with the title (a file without headings, imported as one page)."""
+    return bool(page.headings) and page.headings[0].title.strip() == title.strip()
 
 
 def body_title(title: str, layout: Layout) -> str:

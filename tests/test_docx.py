@@ -332,8 +332,20 @@ def test_an_unknown_title_is_a_placeholder_mark_on_the_cover_and_the_first_page(
 def test_a_first_page_that_opens_with_the_title_does_not_get_it_twice(tmp_path):
     def title_first(project):
         page = project / "docs" / "a-jiben.md"
-        page.write_text("# 样例县全民健身示范县申报材料 {.unnumbered}\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+        page.write_text(
+            "# 样例县全民健身示范县申报材料 {.unnumbered}\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8"
+        )
 
     body = _built_body(tmp_path, title_first)
     titles = [p for p in body.iter(W + "p") if paragraph_text(p) == "样例县全民健身示范县申报材料"]
     assert len(titles) == 2, "once on the cover, once opening the first page"
+
+
+def test_a_backslash_before_letters_reaches_the_docx_as_written(tmp_path):
+    """As on the site: a path or a typed backslash is text, not a TeX command pandoc would drop."""
+
+    def backslashes(project):
+        page = project / "docs" / "a-jiben.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n材料存放在 C:\\Users\\申报\\2024 文件夹。\n", "utf-8")
+
+    assert "材料存放在 C:\\Users\\申报\\2024 文件夹。" in text_of(_built_body(tmp_path, backslashes))

@@ -286,6 +286,11 @@ def reference_file(draft: bool, layout: Layout) -> Path:
     return path
 
 
+# Pages are Markdown as Python-Markdown reads it for the site: a backslash before letters is text
+# (C:\Windows, \Users), never a TeX command that pandoc would drop from the DOCX without a word.
+PAGE_FORMAT = "markdown-raw_tex"
+
+
 class PandocError(ShenbaoError):
     """pandoc missing or failing, said in Chinese with pandoc's own words attached."""
 
@@ -295,7 +300,7 @@ def run_pandoc(markdown: str, output: Path, job: DocxJob) -> None:
         pypandoc.convert_text(
             markdown,
             to="docx",
-            format="markdown",
+            format=PAGE_FORMAT,
             outputfile=str(output),
             extra_args=pandoc_args(reference_file(job.draft, job.layout), job.sources, job.layout),
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from shenbao.site import (
     layout_preview,
     print_css,
     readiness,
+    sanitize,
     screen_copies,
     theme_cache,
 )
@@ -101,6 +103,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self.document = Document()
         self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
+        heading_slugs(config)
         for name, purpose in SPECIAL_NAMES.items():
             if name not in self.project.figures:
                 log.warning(f"{self.config.figures}: 缺少特殊数据项 {name}：{purpose}")
@@ -222,8 +225,13 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 )
             except changes_page.ChangesError as error:
                 raise PluginError(str(error)) from None
+        escape_page_meta(page)
         markdown = self.document.add_page(uri, markdown, page.meta)
         return screen_copies.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
+
+    @event_priority(-100)  # after every other plugin has made its HTML
+    def on_page_content(self, html, page, config, files):
+        return published_html(html, page.file.src_uri, Path(config.docs_dir).name)
 
     @event_priority(100)  # before search indexes the page
     def on_page_context(self, context, page, config, nav):
@@ -332,6 +340,44 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             job, self._export = self._export, None
         if job is not None:
             job.cancel()
+
+
+def published_html(html: str, uri: str, docs_name: str) -> str:
+    """The page's HTML as the site publishes it: through the sanitizer, saying what it took out.
+
+    A warning, not an error: ``make check`` reports the same things at their lines, and the
+    build must not fail on a page whose only fault is markup the reader never needed.
+    """
+    for removal in sanitize.removals(html):
+        log.warning(f"{docs_name}/{uri}: {sanitize.removal_message(removal)}（提示：{sanitize.REMOVAL_HINT}）")
+    return sanitize.clean(html)
+
+
+# Front matter the theme writes into the page's <head> and navigation as it is, without escaping.
+THEME_META = ("title", "description", "author")
+
+
+def escape_page_meta(page) -> None:
+    """``description: '"><script>…'`` would be HTML in the page's head: the theme does not escape it."""
+    for key in THEME_META:
+        value = page.meta.get(key)
+        if isinstance(value, str):
+            page.meta[key] = html_escape(value)
+    if isinstance(page.meta.get("title"), str):
+        page.title = page.meta["title"]
+
+
+def heading_slugs(config) -> None:
+    """Heading ids as the template always made them (pymdownx's Unicode slugs, lower case).
+
+    mkdocs.yml could only say so with a ``!!python/object/apply`` tag, which runs code
+    on loading; the plugin sets the same function unless the project names its own.
+    """
+    if "toc" in config.markdown_extensions:
+        from pymdownx.slugs import slugify
+
+        options = config.mdx_configs.setdefault("toc", {})
+        options.setdefault("slugify", slugify(case="lower"))
 
 
 def _resolve_layout(settings: dict, config_file: Path) -> layout.Layout:

@@ -58,7 +58,7 @@ def render_text(text: str, page: Page, figures: FigureBook, exhibits: Exhibits, 
         return render_calls(text, calls, macros)
     meta = {key: value for key, value in page.meta.items() if key not in sandbox.UNSAFE_NAMES}
     context = {**meta, **{name: macros[name] for name in OWN_MACROS if name in macros}, "figures": figures}
-    return sandbox.render_bounded(text, _sandbox(docs_dir), context)
+    return sandbox.render_bounded(text, _sandbox(docs_dir), context, carried=exhibits.numbers)
 
 
 @functools.lru_cache(maxsize=8)

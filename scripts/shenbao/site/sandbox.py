@@ -16,7 +16,9 @@ import os
 import pickle
 import re
 import resource
+import select
 import signal
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +224,7 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
     except ShenbaoError as error:  # ours, already in the writer's words, hint apart
         raise RenderError(_template_line(error), error.message, error.hint) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
-        raise RenderError(_template_line(error), _said(error)) from None
+        raise RenderError(_template_line(error), *_said(error)) from None
     if found := _REPR.search(text):  # ``"x" ~ fig`` joins a function's repr into the text
         raise RenderError(text.count("\n", 0, found.start()) + 1, "不能把宏本身写进页面", CALL_HINT)
     return text
@@ -232,32 +234,30 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
 _REPR = re.compile(r"<(?:function|bound method|built-in function|built-in method|class|module) [^>]{0,200}>")
 
 
-def _said(error: Exception) -> str:
-    """The writer's words for a failed render: ours as they are, Python's and Jinja's translated.
+def _said(error: Exception) -> tuple[str, str]:
+    """The writer's words for a failed render, message and hint: ours as they are, Python's and Jinja's translated.
 
     Library text (``Range too big``, ``Exceeds the limit (4300 digits)``, a function's
     signature) says nothing to a writer and tells about the code behind the page.
     """
     if isinstance(error, TooLarge) or type(error).__module__.startswith(("shenbao", "mkdocs")):
-        return str(error)  # ours, and our macros' own messages (PluginError too), already in the writer's words
+        return str(error), ""  # ours, and our macros' own messages (PluginError too), already in the writer's words
     if isinstance(error, OverflowError) or (isinstance(error, ValueError) and "digits" in str(error)):
-        return f"模板运算的结果过大（提示：{BUDGET_HINT}）"
+        return "模板运算的结果过大", BUDGET_HINT
     if isinstance(error, MemoryError):
-        return f"模板运算用尽了允许的内存（提示：{BUDGET_HINT}）"
+        return "模板运算用尽了允许的内存", BUDGET_HINT
     if isinstance(error, jinja2.TemplateNotFound):
         said = error.message or ""
         if "docs/" in said:  # ConfinedLoader's own words
-            return f"{said}（提示：被引用的文件放在 docs/ 中）"
-        return f"找不到被引用的文件 “{error.name}”（提示：路径相对于 docs/）"
+            return said, "被引用的文件放在 docs/ 中"
+        return f"找不到被引用的文件 “{error.name}”", "路径相对于 docs/"
     if isinstance(error, jinja2.UndefinedError):
-        return f"未定义的名称（提示：{_undefined_name(error)}）"
+        return "未定义的名称", _undefined_name(error)
     if isinstance(error, TypeError):
-        return (
-            "宏或运算的参数不对（提示：fig、table、chart、ref、missing 各需要一个带引号的名称，signature() 不带参数）"
-        )
+        return "宏或运算的参数不对", "fig、table、chart、ref、missing 各需要一个带引号的名称，signature() 不带参数"
     if isinstance(error, (ValueError, ArithmeticError, LookupError)):
-        return "模板运算出错（提示：检查这一行的运算、格式和下标；数字写在 data/figures.yml 中）"
-    return "模板运算出错（提示：检查这一行的模板代码）"
+        return "模板运算出错", "检查这一行的运算、格式和下标；数字写在 data/figures.yml 中"
+    return "模板运算出错", "检查这一行的模板代码"
 
 
 def _undefined_name(error: Exception) -> str:
@@ -280,6 +280,7 @@ def _template_line(error: Exception) -> int:
 # a size. Whatever the arithmetic, the child stops and the build says which page.
 
 CPU_SECONDS = 20  # a page of a thousand tables renders in well under a second
+WALL_SECONDS = 120  # on a machine busy with other work too; a child past it is stuck, not computing
 MEMORY_BYTES = 768 * 1024 * 1024  # beyond what the build process already holds
 MAX_PAGE_CHARS = 5_000_000  # rendered Markdown: a hundred times a long page
 BUDGET_HINT = "页面中的循环、重复和运算过大；重复的文字直接写出，数字写在 data/figures.yml 中"
@@ -289,8 +290,13 @@ class BudgetExceeded(RenderError):
     """The page's render went over its time, memory or size budget."""
 
 
-def render_bounded(markdown: str, environment: jinja2.Environment, context: dict) -> str:
-    """``render_page`` in a child process that cannot use more than the page budget."""
+def render_bounded(markdown: str, environment: jinja2.Environment, context: dict, carried: dict | None = None) -> str:
+    """``render_page`` in a child process that cannot use more than the page budget.
+
+    ``carried`` is state the macros change while rendering (the exhibits' numbers: the first
+    ``table()`` is 表1, the next page's 表2): the child's changes to it are applied here as well,
+    as if the page had been rendered in this process.
+    """
     if not hasattr(os, "fork"):  # not on Linux or macOS: the sandbox's own guards only
         return render_page(markdown, environment, context)
     read_end, write_end = os.pipe()
@@ -300,24 +306,31 @@ def render_bounded(markdown: str, environment: jinja2.Environment, context: dict
         try:
             os.close(read_end)
             _limit_child()
-            _send(write_end, _render_in_child(markdown, environment, context))
+            _send(write_end, _render_in_child(markdown, environment, context, carried))
         except BaseException:
             status = 1
         finally:
             os._exit(status)
     os.close(write_end)
     try:
-        data = _receive(read_end)
+        data = _receive(read_end, time.monotonic() + WALL_SECONDS)
+    except TimeoutError:  # the child waits on something (a lock another thread held at the fork): end it
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise BudgetExceeded(0, f"页面渲染超过了 {WALL_SECONDS} 秒", BUDGET_HINT) from None
     finally:
         os.close(read_end)
-        _, status = os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
     if not data:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-            raise BudgetExceeded(0, f"页面渲染超过了 {CPU_SECONDS} 秒的计算时间（提示：{BUDGET_HINT}）")
-        raise BudgetExceeded(0, f"页面渲染超出了允许的内存（提示：{BUDGET_HINT}）")
+            raise BudgetExceeded(0, f"页面渲染超过了 {CPU_SECONDS} 秒的计算时间", BUDGET_HINT)
+        raise BudgetExceeded(0, "页面渲染超出了允许的内存", BUDGET_HINT)
     kind, *rest = pickle.loads(data)
     if kind == "ok":
-        return rest[0]
+        text, state = rest
+        if carried is not None:
+            carried.update(state)
+        return text
     raise (BudgetExceeded if kind == "budget" else RenderError)(*rest)
 
 
@@ -339,16 +352,16 @@ def _address_space() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 * 4
 
 
-def _render_in_child(markdown: str, environment, context) -> tuple:
+def _render_in_child(markdown: str, environment, context, carried: dict | None) -> tuple:
     try:
         text = render_page(markdown, environment, context)
     except RenderError as error:
         return ("error", error.line, error.message, error.hint)
     except MemoryError:
-        return ("budget", 0, f"页面渲染超出了允许的内存（提示：{BUDGET_HINT}）")
+        return ("budget", 0, "页面渲染超出了允许的内存", BUDGET_HINT)
     if len(text) > MAX_PAGE_CHARS:
-        return ("budget", 0, f"渲染后的页面超过 {MAX_PAGE_CHARS} 个字（提示：{BUDGET_HINT}）")
-    return ("ok", text)
+        return ("budget", 0, f"渲染后的页面超过 {MAX_PAGE_CHARS} 个字", BUDGET_HINT)
+    return ("ok", text, dict(carried or {}))
 
 
 def _send(fd: int, result: tuple) -> None:
@@ -358,8 +371,14 @@ def _send(fd: int, result: tuple) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _receive(fd: int) -> bytes:
+def _receive(fd: int, deadline: float) -> bytes:
+    """All the child sends, until it closes its end; ``TimeoutError`` past ``deadline``."""
     chunks = []
-    while chunk := os.read(fd, 1 << 20):
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
         chunks.append(chunk)
-    return b"".join(chunks)

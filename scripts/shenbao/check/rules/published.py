@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import jinja2
+from mkdocs.exceptions import PluginError
+
 from shenbao.check.context import Context
 from shenbao.check.page import Page
 from shenbao.check.rendering import render_text, rendered_page
 from shenbao.check.rule import PAGE, Finding, rule
+from shenbao.errors import ShenbaoError
 from shenbao.site import sanitize
 from shenbao.site.sandbox import RenderError
 
@@ -37,6 +41,8 @@ def published_html(page: Page, context: Context) -> Iterator[Finding]:
         message, _, hint = error.message.partition("（提示：")
         yield Finding(line, 1, message, error.hint or hint.removesuffix("）"))
         return
+    except (ShenbaoError, KeyError, jinja2.TemplateError, PluginError):
+        return  # an unknown figure or exhibit, a macro's mistake: the template and reference rules say it
     html = _to_html(rendered)
     reported: set[tuple[int, str]] = set()
     for removal in sanitize.removals(html):

@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from shenbao.docx import export, images, layout
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
-from shenbao.project import sources
+from shenbao.project import settings_files, sources
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
 from shenbao.project.markers import MISSING, PLACEHOLDER
@@ -35,6 +35,7 @@ from shenbao.site import (
     changes_page,
     charts,
     checklist_page,
+    csp,
     export_job,
     layout_preview,
     print_css,
@@ -100,6 +101,12 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             )
         except ProjectError as error:
             raise PluginError(str(error)) from None
+        data_dir = self.project.data_dir
+        if problem := settings_files.build_problem(data_dir, self.project.shown(data_dir), self.project.root):
+            # check reports it too; building without the terms or relations would hide the mistake
+            raise PluginError(
+                str(LocatedError(problem.path, problem.line, problem.column, problem.message, problem.hint))
+            )
         self.document = Document()
         self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
@@ -237,6 +244,10 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     def on_page_context(self, context, page, config, nav):
         page.content = self.document.resolve_labels(self.project.exhibits.resolve(page.content))
         return context
+
+    @event_priority(-100)  # after every other plugin has changed the page
+    def on_post_page(self, output, page, config):
+        return csp.with_policy(output, page.content or "", self.serving)
 
     def on_env(self, env, config, files):
         env.bytecode_cache = theme_cache.THEME_TEMPLATES  # Material compiled once per process, not per build

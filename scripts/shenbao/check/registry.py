@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shenbao.check.rule import DOC_SECTIONS, ERROR, SAFE, UNSAFE, WARNING, Diagnostic, Finding, Fix, Rule
 from shenbao.check.rules import (
+    characters,
     config,
     consistency,
     data,
@@ -52,6 +53,7 @@ RULES: tuple[Rule, ...] = (
     structure.heading_depth,
     structure.empty_section,
     length.length,
+    characters.hidden_character,
     config.config,
 )
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

@@ -31,7 +31,7 @@ Marks = dict[tuple, Mark]  # where each value starts, by its path of keys and in
 _EXPONENT = re.compile(r"^[-+]?(\d[\d_]*)?\.?\d*[eE][-+]?\d+$")
 # Characters a reviewer cannot see or that show other text than the file holds: control characters
 # (NUL stops the YAML reader), bidirectional overrides ("\u202e0054\u202c" shows 4500) and zero-width ones.
-_HIDDEN = re.compile(
+HIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 # Digits one number (or one run of digits in a text) may have: far more than any count or amount;
@@ -118,14 +118,14 @@ def _mark_of(node) -> Mark:
 
 def hidden_characters(text: str, path) -> None:
     """Refuse, at its line and column, a character the reviewer cannot see (written as it is)."""
-    if found := _HIDDEN.search(text):
+    if found := HIDDEN.search(text):
         line = text.count("\n", 0, found.start()) + 1
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
         raise DataFileError(path, line, column, *hidden_problem(found.group()))
 
 
-def hidden_problem(character: str) -> tuple[str, str]:
-    """The message and hint for one invisible or control character."""
+def hidden_problem(character: str, where: str = "数据") -> tuple[str, str]:
+    """The message and hint for one invisible or control character found in ``where`` (数据, 页面)."""
     code = f"U+{ord(character):04X}"
     if character in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
         what = f"文字方向控制符 {code}：它让显示的内容和文件中的不同"
@@ -133,13 +133,13 @@ def hidden_problem(character: str) -> tuple[str, str]:
         what = f"看不见的零宽字符 {code}"
     else:
         what = f"控制字符 {code}"
-    return f"数据中有{what}", "删去这个字符；编辑器中可能看不见它，可删去这一段重新输入"
+    return f"{where}中有{what}", "删去这个字符；编辑器中可能看不见它，可删去这一段重新输入"
 
 
 def _string_problem(value: str, node, path) -> None:
     """A text value written with escapes (``"\\x01"``) or holding a number no figure has."""
     line, column = _mark_of(node)
-    if found := _HIDDEN.search(value):
+    if found := HIDDEN.search(value):
         raise DataFileError(path, line, column, *hidden_problem(found.group()))
     if found := _LONG_DIGITS.search(value):
         raise _too_long(path, line, column, len(found.group()))

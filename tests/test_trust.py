@@ -361,7 +361,8 @@ nav:
 plugins:
   - search
   - shenbao:
-      preview: false
+      preview: true
+      since: v1
   - macros:
       modules: [shenbao.macros]
 markdown_extensions:
@@ -396,7 +397,6 @@ def test_an_old_revision_is_built_with_today_s_configuration_and_its_own_nav_and
         "docx_name": "旧文件名",
         "layout": {"preset": "报告"},
         "figures": "data/old.yml",
-        "preview": False,
     }
     assert made["plugins"][0] == "search" and "macros" in made["plugins"][2]
 
@@ -500,3 +500,9 @@ def test_under_serve_live_reload_may_run():
 def test_a_fresh_project_and_this_repository_need_no_python_tag():
     for text in (template_files()["mkdocs.yml"], (Path(__file__).parents[1] / "mkdocs.yml").read_text("utf-8")):
         assert "!!python" not in text
+
+
+def test_a_revision_older_than_the_plugin_gets_today_s_options_without_build_only_ones():
+    made = yaml.safe_load(revision_config.config_for_revision(TODAY, "site_name: 旧\nplugins:\n  - macros\n"))
+    assert "nav" not in made  # the old revision listed no pages: file order, as it was built then
+    assert "shenbao" in made["plugins"]  # no options left: preview and since are not for a redline's builds

@@ -23,8 +23,9 @@ from shenbao.project.plugin_options import PLUGIN_NAME, ShenbaoConfig
 
 # Options that name a place: taken from history only when they stay inside the copy.
 PATH_OPTIONS = ("data_dir", "figures", "exhibits", "output_dir")
-# Options that do not change the revision's text, or that only today's build decides.
-TODAY_ONLY = ("mode", "preview", "since")
+# Options that do not change the revision's text: a redline's builds are drafts without PDF or changes page
+# (``since`` would ask git, which the exported copy does not have).
+BUILD_ONLY = ("mode", "preview", "since")
 
 
 class RevisionConfigError(ShenbaoError):
@@ -87,7 +88,7 @@ def _inside(path: str) -> bool:
 def checked_options(options: dict) -> dict:
     """The old revision's shenbao options that today's plugin knows, of the right type, and inside the project."""
     known = {key for key, _ in ShenbaoConfig._schema}
-    kept = {key: value for key, value in options.items() if key in known and key not in TODAY_ONLY}
+    kept = {key: value for key, value in options.items() if key in known and key not in BUILD_ONLY}
     for key in PATH_OPTIONS:
         if key in kept and not _inside(kept[key]):
             raise RevisionConfigError(
@@ -103,7 +104,9 @@ def checked_options(options: dict) -> dict:
 
 
 def config_for_revision(today: str, old: str) -> str:
-    """Today's mkdocs.yml with the old revision's ``nav`` and ``shenbao`` options where they differ."""
+    """Today's mkdocs.yml with the old revision's ``nav`` and ``shenbao`` options where they differ.
+
+    Today's other settings, tags included, stay as they are: whoever builds already runs them."""
     nav, options = old_settings(old)
     rt = YAML(typ="rt")
     settings = rt.load(today)
@@ -111,11 +114,9 @@ def config_for_revision(today: str, old: str) -> str:
         settings.pop("nav", None)  # the revision listed no pages: MkDocs takes them in file order
     elif settings.get("nav") != nav:
         settings["nav"] = nav
-    if options is not None:
-        kept = checked_options(options)
-        today_options = _plugin_options(yaml.load(today, Loader=_NoTags) or {}) or {}
-        kept.update({key: today_options[key] for key in TODAY_ONLY if key in today_options})
-        _set_plugin_options(settings, kept)
+    if options is None:  # the revision had no shenbao entry (older than the plugin): today's settings serve
+        options = _plugin_options(yaml.load(today, Loader=_NoTags) or {}) or {}
+    _set_plugin_options(settings, checked_options(options))
     out = io.StringIO()
     rt.dump(settings, out)
     return out.getvalue()

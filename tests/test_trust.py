@@ -506,3 +506,29 @@ def test_a_revision_older_than_the_plugin_gets_today_s_options_without_build_onl
     made = yaml.safe_load(revision_config.config_for_revision(TODAY, "site_name: 旧\nplugins:\n  - macros\n"))
     assert "nav" not in made  # the old revision listed no pages: file order, as it was built then
     assert "shenbao" in made["plugins"]  # no options left: preview and since are not for a redline's builds
+
+
+# --- tables and charts have a size a page can hold -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "exhibit, expected",
+    [
+        (
+            "charts:\n  big:\n    title: 大图\n    categories: [{cats}]\n    series:\n      - name: 甲\n"
+            "        figures: [population.births]\n",
+            "charts big 的 categories 有 2000 项，超过上限 100 项",
+        ),
+        ("tables:\n  big:\n    title: 大表\n    rows: [{rows}]\n", "tables big 的 rows 有 2000 项，超过上限 500 项"),
+    ],
+)
+def test_a_chart_or_table_beyond_any_page_is_refused_at_its_line(tmp_path, exhibit, expected):
+    from shenbao.project.exhibits import ExhibitDataError, load_exhibits
+
+    book = parse_figures("population:\n  births: {label: 出生, unit: 人, value: 1}\n")
+    path = tmp_path / "exhibits.yml"
+    text = exhibit.format(cats=", ".join(f"c{i}" for i in range(2000)), rows=", ".join(["population.births"] * 2000))
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExhibitDataError) as caught:
+        load_exhibits(path, book, "data/exhibits.yml")
+    assert caught.value.message == expected and caught.value.line > 0 and caught.value.hint

@@ -532,3 +532,10 @@ def test_a_chart_or_table_beyond_any_page_is_refused_at_its_line(tmp_path, exhib
     with pytest.raises(ExhibitDataError) as caught:
         load_exhibits(path, book, "data/exhibits.yml")
     assert caught.value.message == expected and caught.value.line > 0 and caught.value.hint
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u202d", "\u2067", "\u200b", "\u200d", "\ufeff", "\x85"])
+def test_a_title_from_elsewhere_puts_no_bidi_or_invisible_character_in_the_docx_name(character):
+    from shenbao.docx.export import docx_filename
+
+    assert docx_filename(f"{character}0054{character}申报", False) == "0054申报（草稿）.docx"

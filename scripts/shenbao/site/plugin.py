@@ -95,6 +95,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     # --- one build ------------------------------------------------------------------
 
     def on_config(self, config):
+        # under serve, an export of the previous build still running is pointless now; ended before MkDocs
+        # cleans the site folder, it cannot put the previous build's DOCX into this build's site afterwards
+        self._cancel_export()
         try:
             self.project = Project.from_settings(
                 Path(config.config_file_path).parent, Path(config.docs_dir), self.config, config.nav

@@ -167,7 +167,15 @@ def plain_config(config: str) -> str:
     config = re.sub(r"^  custom_dir: .*\n", "", config, flags=re.M)
     # nothing to watch: the plain variant has no data/ and no overrides/, and MkDocs refuses missing folders
     config = re.sub(r"^watch:\n(?:  - .*\n)+", "", config, flags=re.M)
-    return config
+    # our plugin gives headings their Unicode ids; plain MkDocs needs them said, as its users write it
+    # (this is the benchmark's own baseline, not a project: the tag is not something a project is asked to run)
+    return re.sub(
+        r"^(      permalink: true)\b.*$",
+        r"\1\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}",
+        config,
+        count=1,
+        flags=re.M,
+    )
 
 
 # --- measuring --------------------------------------------------------------------------

@@ -177,3 +177,23 @@ def test_home_page_says_how_much_is_still_open(page, server):
     assert banner.inner_text() == "尚有 3 项数据待填、1 处原文缺失：见审阅清单。"
     banner.locator("a").click()
     page.wait_for_url("**/review.html")
+
+
+def test_the_policy_stops_a_script_that_got_past_the_sanitizer(page, server):
+    """The second wall: script injected into a published page's content does not run; the theme's own does."""
+    url = server + "a-jiben.html"
+
+    def inject(route):
+        html = route.fetch().text()
+        attack = (
+            '<script>document.documentElement.dataset.pwned = "script"</script>'
+            '<img src="img/none.png" onerror="document.documentElement.dataset.pwned = \'handler\'">'
+        )
+        route.fulfill(body=html.replace("<article", attack + "<article", 1), content_type="text/html")
+
+    page.route(url, inject)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("data-pwned") is None
+    assert any("Content Security Policy" in error for error in page.errors), page.errors
+    assert page.evaluate("() => typeof __md_get") == "function", "the theme's inline script was allowed by its hash"

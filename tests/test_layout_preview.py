@@ -74,7 +74,9 @@ def test_an_edit_changes_the_page_images_without_delaying_the_reload(served):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # this test is about the preview, not the page's Content-Security-Policy, which (rightly) refuses the
+        # string evaluation Playwright's wait_for_function runs in the page
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         page.goto(base + "layout-preview.html")
         page.wait_for_function("document.querySelector('.layout-preview')?.dataset.version", timeout=180_000)
         before_version = page.eval_on_selector(".layout-preview", "box => box.dataset.version")

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shenbao import errors
 from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
 from shenbao.project.plugin_options import Mode
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from shenbao.project.project import ProjectError
+    from shenbao.project.project import ProjectError, check_inherit
 
     try:
         if args.command == "new":
@@ -222,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
+        if args.command in ("build", "final", "preview", "serve"):
+            check_inherit(args.config_file)
         if args.command == "serve":
             return _serve(args.config_file, args.dev_addr)
         if args.command == "check":
@@ -251,6 +254,16 @@ def main(argv: list[str] | None = None) -> int:
         _locate_link_problems(Path(args.config_file).resolve().parent)
         print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, a folder without write permission: the scratch build is dropped
+        print(f"错误：{os_error_message(error, Path(args.config_file).resolve().parent)}", file=sys.stderr)
+        if args.command in ("build", "final", "preview"):
+            print("构建已中止，上次成功构建的 site/ 和 dist/ 保持不变。", file=sys.stderr)
+        return 1
+
+
+def os_error_message(error: OSError, project: Path) -> str:
+    """An operating system's refusal in the writer's words, naming the file relative to the project."""
+    return errors.os_error_message(error, shown_path(error.filename, project) if error.filename else "")
 
 
 _CONFIG_YAML = re.compile(

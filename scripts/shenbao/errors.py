@@ -8,6 +8,7 @@ reads the same way.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -47,3 +48,15 @@ class LocatedError(ShenbaoError):
         if self.line and self.column:
             return f"{self.path}:{self.line}:{self.column}"
         return f"{self.path}:{self.line}" if self.line else self.path
+
+
+def os_error_message(error: OSError, where: str = "") -> str:
+    """An operating system's refusal (a full disk, no permission) in the writer's words, not Python's."""
+    prefix = f"{where}: " if where else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return prefix + hinted("磁盘空间不足，无法写入", "清理磁盘（如删去 .cache/ 和旧的 dist/ 文件）后重新构建")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return prefix + hinted("没有读写的权限", "检查文件夹的权限，或换一个可以写入的位置")
+    if error.errno == errno.EISDIR:
+        return prefix + hinted("这是文件夹，不是文件", "给出文件本身的路径")
+    return prefix + hinted(f"无法读写文件（系统错误 {error.errno}）", "检查磁盘空间、权限和路径")

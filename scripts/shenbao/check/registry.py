@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from shenbao.check.rule import DOC_SECTIONS, ERROR, SAFE, UNSAFE, WARNING, Diagnostic, Finding, Fix, Rule
 from shenbao.check.rules import (
+    characters,
+    config,
     consistency,
     data,
     length,
     links,
+    published,
     sequence,
     structure,
     templates,
@@ -29,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     templates.template,
     templates.template_unsafe,
     templates.macro_arguments,
+    published.published_html,
     templates.unused_figure,
     typed_number.typed_number,
     terms.term,
@@ -49,6 +53,8 @@ RULES: tuple[Rule, ...] = (
     structure.heading_depth,
     structure.empty_section,
     length.length,
+    characters.hidden_character,
+    config.config,
 )
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 

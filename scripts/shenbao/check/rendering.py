@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
 from shenbao.check.page import Page
 from shenbao.project.exhibits import Exhibits
 from shenbao.project.figures import FigureBook
-from shenbao.site.macros import make_macros
+from shenbao.site import sandbox
+from shenbao.site.macros import OWN_MACROS, make_macros
 from shenbao.site.template_calls import (
     EXHIBIT_MACROS,
     FIGURE_MACRO,
@@ -20,6 +22,7 @@ from shenbao.site.template_calls import (
     Reference,
     exhibit_references,
     figure_references,
+    render_calls,
     simple_calls,
 )
 
@@ -40,10 +43,36 @@ def known_names(macros: dict[str, Callable]) -> set[str]:
     return set(macros) | set(VARIABLES) | set(environment().globals) | JINJA_NAMES
 
 
-def render(page: Page, figures: FigureBook, exhibits: Exhibits) -> str:
-    """The page's Markdown with figures, tables and their numbers filled in, as the build renders it."""
-    template = environment().from_string("\n".join(page.lines[page.body_start :]))
-    return exhibits.resolve(template.render(**page_macros(figures, exhibits, page)))
+def rendered_page(page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir: Path) -> str:
+    """The page's Markdown after its template, rendered as the build renders it: the same sandbox,
+    the same budget, the same context (our macros and the page's metadata), so ``check`` never
+    passes what the build refuses. Raises ``sandbox.RenderError``."""
+    return render_text("\n".join(page.lines[page.body_start :]), page, figures, exhibits, docs_dir)
+
+
+def render_text(text: str, page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir: Path) -> str:
+    """Template text of ``page`` (all of it, or one of its lines) rendered the build's way."""
+    macros = page_macros(figures, exhibits, page)
+    calls = simple_calls(text)
+    if calls is not None:
+        return render_calls(text, calls, macros)
+    meta = {key: value for key, value in page.meta.items() if key not in sandbox.UNSAFE_NAMES}
+    context = {**meta, **{name: macros[name] for name in OWN_MACROS if name in macros}, "figures": figures}
+    return sandbox.render_bounded(text, _sandbox(docs_dir), context, carried=exhibits.numbers)
+
+
+@functools.lru_cache(maxsize=8)
+def _sandbox(docs_dir: Path) -> jinja2.Environment:
+    return sandbox.page_environment(docs_dir)
+
+
+def render(page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir: Path | None = None) -> str:
+    """The page's Markdown with figures, tables and their numbers filled in; as it stands when it cannot render
+    (the ``published-html`` and ``template`` rules say why)."""
+    try:
+        return exhibits.resolve(rendered_page(page, figures, exhibits, docs_dir or Path("docs")))
+    except sandbox.RenderError:
+        return "\n".join(page.lines[page.body_start :])
 
 
 FIGURE, EXHIBIT, OTHER = "figure", "exhibit", "other"

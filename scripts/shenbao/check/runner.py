@@ -69,7 +69,7 @@ def check_project(root: Path, select: Iterable[str] = (), ignore: Iterable[str] 
         project = Project.load(root / "mkdocs.yml")
     except ProjectError as error:
         return Result([load_error(error)])
-    settings, problems = load_check_settings(project.data_dir, project.shown(project.data_dir), BY_ID)
+    settings, problems = load_check_settings(project.data_dir, project.shown(project.data_dir), BY_ID, project.root)
     if problems:
         return Result(sorted(Diagnostic(p.path, p.line, p.column, "settings", p.message, p.hint) for p in problems))
     pages, unreadable = read_pages(project)

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -46,8 +47,12 @@ _FILE_NAME = str.maketrans(dict(zip('/\\:*?"<>|', "／＼：＊？＂＜＞｜",
 
 
 def docx_filename(title: str, final: bool) -> str:
-    """The DOCX's name from the title: 2023/2024年度 becomes 2023／2024年度, not a folder."""
-    title = "".join(ch for ch in title if ch >= " ").translate(_FILE_NAME).strip(" .") or "申报材料"
+    """The DOCX's name from the title: 2023/2024年度 becomes 2023／2024年度, not a folder.
+
+    Control and format characters (bidi overrides, zero-width ones) are left out: U+202E in a file
+    name shows ``申报.exe.docx`` as something else in every file manager."""
+    shown = (ch for ch in title if ch >= " " and unicodedata.category(ch) not in ("Cc", "Cf"))
+    title = "".join(shown).translate(_FILE_NAME).strip(" .") or "申报材料"
     return f"{title}.docx" if final else f"{title}（草稿）.docx"
 
 

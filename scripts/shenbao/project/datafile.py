@@ -29,6 +29,15 @@ Mark = tuple[int, int]  # 1-based line and column in the YAML file
 Marks = dict[tuple, Mark]  # where each value starts, by its path of keys and indexes
 # YAML 1.1 reads 1e3 and 1e400 as text; a writer who wrote one meant a number.
 _EXPONENT = re.compile(r"^[-+]?(\d[\d_]*)?\.?\d*[eE][-+]?\d+$")
+# Characters a reviewer cannot see or that show other text than the file holds: control characters
+# (NUL stops the YAML reader), bidirectional overrides ("\u202e0054\u202c" shows 4500) and zero-width ones.
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# Digits one number (or one run of digits in a text) may have: far more than any count or amount;
+# Python refuses to read an integer of more than 4300 digits, and a figure never needs 30.
+MAX_DIGITS = 30
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 
 
 class DataFileError(LocatedError):
@@ -62,6 +71,7 @@ def read_yaml(path: str | Path, shown: str | Path | None = None, limit: int = MA
 
 def parse_yaml(text: str, path: str | Path = "data.yml") -> tuple[object, Marks]:
     """Parse YAML keeping where every key and value starts; refuse aliases, duplicates and odd numbers."""
+    hidden_characters(text, path)
     try:
         root = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as error:
@@ -88,6 +98,8 @@ def parse_yaml(text: str, path: str | Path = "data.yml") -> tuple[object, Marks]
             result = {}
             for key_node, value_node in node.value:
                 key = key_node.value
+                if isinstance(key, str):
+                    _string_problem(key, key_node, path)
                 if key in result:
                     line, column = _mark_of(key_node)
                     raise DataFileError(path, line, column, f"重复的名称 “{key}”", "同一分组内名称不能重复")
@@ -95,7 +107,7 @@ def parse_yaml(text: str, path: str | Path = "data.yml") -> tuple[object, Marks]
             return result
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*where, i)) for i, item in enumerate(node.value)]
-        return _scalar(scalars.construct_object(node), node, path)
+        return _scalar(scalars.construct_object(_scalar_node(node, path)), node, path)
 
     return build(root, ()), marks
 
@@ -104,7 +116,59 @@ def _mark_of(node) -> Mark:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def hidden_characters(text: str, path) -> None:
+    """Refuse, at its line and column, a character the reviewer cannot see (written as it is)."""
+    if found := HIDDEN.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise DataFileError(path, line, column, *hidden_problem(found.group()))
+
+
+def hidden_problem(character: str, where: str = "数据") -> tuple[str, str]:
+    """The message and hint for one invisible or control character found in ``where`` (数据, 页面)."""
+    code = f"U+{ord(character):04X}"
+    if character in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+        what = f"文字方向控制符 {code}：它让显示的内容和文件中的不同"
+    elif ord(character) >= 0x200B:
+        what = f"看不见的零宽字符 {code}"
+    else:
+        what = f"控制字符 {code}"
+    return f"{where}中有{what}", "删去这个字符；编辑器中可能看不见它，可删去这一段重新输入"
+
+
+def _string_problem(value: str, node, path) -> None:
+    """A text value written with escapes (``"\\x01"``) or holding a number no figure has."""
+    line, column = _mark_of(node)
+    if found := HIDDEN.search(value):
+        raise DataFileError(path, line, column, *hidden_problem(found.group()))
+    if found := _LONG_DIGITS.search(value):
+        raise _too_long(path, line, column, len(found.group()))
+
+
+def _too_long(path, line: int, column: int, digits: int) -> DataFileError:
+    return DataFileError(
+        path,
+        line,
+        column,
+        f"数字过长（{digits} 位，上限 {MAX_DIGITS} 位）",
+        "检查是否多粘贴了内容；编号等长串请写成带引号的短文字，统计数字用万、亿作单位",
+    )
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _scalar_node(node, path):
+    """A scalar's value, once it is nothing a data file never needs (``construct`` of 5000 digits fails)."""
+    if node.tag in _NUMBER_TAGS and sum(ch.isdigit() for ch in node.value) > MAX_DIGITS:
+        line, column = _mark_of(node)
+        raise _too_long(path, line, column, sum(ch.isdigit() for ch in node.value))
+    return node
+
+
 def _scalar(value, node, path):
+    if isinstance(value, str):
+        _string_problem(value, node, path)
     if isinstance(value, float) and not math.isfinite(value):
         line, column = _mark_of(node)
         raise DataFileError(path, line, column, f"数值 {node.value} 不是有限的数", "写出具体的数字；未知的值写 null")

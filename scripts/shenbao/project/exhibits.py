@@ -190,6 +190,11 @@ def _explain(error, where: tuple) -> tuple[str, str]:
         return f"{place} 的 {where[-1] if len(where) > 2 else '内容'} 类型不对", _TYPE_HINTS.get(where[-1:], "")
     if kind == "minItems":
         return f"{place} 的 {where[-1]} 是空的", "至少写一项"
+    if kind == "maxItems":  # a page and a sheet of A4 hold far fewer; drawing more would stall the build
+        return (
+            f"{place} 的 {where[-1]} 有 {len(error.instance)} 项，超过上限 {error.validator_value} 项",
+            "拆成几个表或图，或只列主要的几项",
+        )
     return f"{place}：{error.message}", ""
 
 

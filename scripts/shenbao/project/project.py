@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from shenbao.errors import LocatedError
-from shenbao.project import datafile
+from shenbao.project import datafile, settings_files
 from shenbao.project import exhibits as exhibits_module
 from shenbao.project.datafile import DataFileError
 from shenbao.project.document import document_order, nav_paths
@@ -96,12 +96,57 @@ class Project:
 
     def read_data(self, name: str, empty):
         """A settings file of data/ (``terms.yml`` …) parsed, or ``empty`` where the project has none."""
-        return _read_settings(self.data_dir / name, self.shown(self.data_dir / name), empty)
+        path = self.data_dir / name
+        if path.exists() or path.is_symlink():
+            inside_project(path, self.root, self.shown(path))
+        return _read_settings(path, self.shown(path), empty)
 
     def known_text(self, name: str) -> str:
         """A figure's text when the data has it and it is known, else ''."""
         figure = self.figures.get(name)
         return figure.as_text() if figure is not None and figure.known else ""
+
+
+def check_inherit(config_file: str | Path) -> None:
+    """Refuse an ``INHERIT`` MkDocs could not use or should not read, before MkDocs reads it.
+
+    MkDocs merges the named file into the configuration: ``INHERIT: /etc/passwd`` reads a host file
+    (and fails with a Python ``TypeError``, since it is not a mapping). The inherited file must be a
+    YAML mapping inside the project.
+    """
+    path = Path(config_file).resolve()
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # MkDocs reports an unreadable mkdocs.yml itself, and the CLI says it in Chinese
+    if not isinstance(root, yaml.MappingNode):
+        return
+    node = next((value for key, value in root.value if getattr(key, "value", None) == "INHERIT"), None)
+    if node is None:
+        return
+    line = node.start_mark.line + 1
+    where = path.name
+    if not isinstance(node, yaml.ScalarNode) or not node.value:
+        raise ProjectError(where, line, 0, "INHERIT 应写一个文件名", "写项目内另一个 YAML 文件的相对路径，或删去这一行")
+    inherited = path.parent / node.value
+    if not settings_files.inside(inherited, path.parent):
+        raise ProjectError(
+            where,
+            line,
+            0,
+            f"INHERIT 指向项目以外的 “{node.value}”：构建会读取主机上的文件",
+            "把要继承的设置放进项目内的文件，或删去这一行",
+        )
+    try:
+        data = yaml.load(inherited.read_text(encoding="utf-8-sig"), Loader=_AnyTagLoader)
+    except FileNotFoundError:
+        raise ProjectError(where, line, 0, f"找不到 INHERIT 的文件 “{node.value}”", "路径相对于 mkdocs.yml") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
+        raise ProjectError(
+            where, line, 0, f"INHERIT 的文件 “{node.value}” 不是一组 YAML 设置", "它应像 mkdocs.yml 一样写“名称: 值”"
+        )
 
 
 def validate_options(options, where: str = CONFIG_FILE, config_text: str = "") -> ShenbaoConfig:
@@ -128,8 +173,19 @@ def _plugin_options(settings: dict) -> dict:
     return {}
 
 
+def inside_project(path: Path, root: Path, shown: str) -> None:
+    """Refuse a data file that is, or is reached through, a link to a place outside the project.
+
+    The build publishes what data files say (values, the DOCX's file name) and messages quote
+    their keys: a link to ``/etc/…`` or another user's file would publish the host's files.
+    """
+    if not settings_files.inside(path, root):
+        raise ProjectError(shown, 0, 0, settings_files.OUTSIDE_MESSAGE, settings_files.OUTSIDE_HINT)
+
+
 def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
     path = root / options.figures
+    inside_project(path, root, options.figures)
     try:
         book = load_figures(path)
     except DataFileError as error:
@@ -139,6 +195,8 @@ def _load_figures(root: Path, options: ShenbaoConfig) -> FigureBook:
 
 
 def _load_exhibits(root: Path, options: ShenbaoConfig, book: FigureBook) -> exhibits_module.Exhibits:
+    if (root / options.exhibits).exists() or (root / options.exhibits).is_symlink():
+        inside_project(root / options.exhibits, root, options.exhibits)
     try:
         return exhibits_module.load_exhibits(root / options.exhibits, book, options.exhibits)
     except DataFileError as error:

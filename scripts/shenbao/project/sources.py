@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lxml import etree
+
 from shenbao.errors import LocatedError
 from shenbao.project.datafile import shown_path
 from shenbao.text.textfile import MAX_PAGE_BYTES, TextFileError, convert_to_utf8, read_text
@@ -22,7 +24,11 @@ ENCODING_BACKUPS = Path(".cache") / "encoding-backup"  # outside docs/: never pu
 def source_problems(docs_dir: Path, shown_root: Path | None = None) -> list[str]:
     """Every link out of ``docs_dir`` and every unreadable page, as located messages."""
     shown_root = shown_root or docs_dir.parent
-    return [*escaping_links(docs_dir, shown_root), *unreadable_pages(docs_dir, shown_root)]
+    return [
+        *escaping_links(docs_dir, shown_root),
+        *unreadable_pages(docs_dir, shown_root),
+        *active_files(docs_dir, shown_root),
+    ]
 
 
 def _walk(docs_dir: Path):
@@ -81,3 +87,51 @@ def convert_encodings(root: Path, folders: list[Path]) -> list[str]:
             if backup is not None:
                 done.append(f"{relative.as_posix()}: 已转换为 UTF-8，原文件备份在 {shown_path(backup, root)}")
     return done
+
+
+# Files MkDocs copies into the site as they are, and a browser runs: the sanitizer never sees them.
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", ".wasm", ".swf", ".xml", ".xsl"})
+ACTIVE_HINT = "网站只发布页面（.md）、图片和附件；需要的网页效果请告诉维护者，由 shenbao 的主题提供"
+_SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def active_files(docs_dir: Path, shown_root: Path) -> list[str]:
+    """Files below docs/ that would run in a reader's browser: web pages, scripts, SVGs with script."""
+    problems = []
+    for path in sorted(_walk(docs_dir)):
+        if path.is_symlink() or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix in ACTIVE_SUFFIXES:
+            problems.append(
+                f"{shown_path(path, shown_root)}: 不能发布 {suffix} 文件：浏览器会执行它（提示：{ACTIVE_HINT}）"
+            )
+        elif suffix in (".svg", ".svgz") and (why := svg_problem(path)):
+            problems.append(
+                f"{shown_path(path, shown_root)}: 这个 SVG 图片{why}，浏览器会执行它"
+                "（提示：用 PNG 图片，或删去 SVG 中的脚本、事件属性和外部链接）"
+            )
+    return problems
+
+
+def svg_problem(path: Path) -> str | None:
+    """What in an SVG can run or load: script, event attributes, foreign HTML, links that are not #fragments."""
+    if path.suffix.lower() == ".svgz":
+        return "是压缩格式，无法检查"
+    try:
+        root = etree.fromstring(path.read_bytes(), _SVG_PARSER)
+    except (etree.XMLSyntaxError, ValueError, OSError):
+        return "不是有效的 XML，无法检查"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments, processing instructions
+        name = etree.QName(element).localname.lower()
+        if name in ("script", "foreignobject", "iframe", "embed", "object", "handler", "listener"):
+            return f"含有 <{etree.QName(element).localname}>"
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname.lower()
+            if local.startswith("on"):
+                return f"含有事件属性 {local}"
+            if local == "href" and not value.strip().startswith("#"):
+                return f"含有指向外部的链接 {value.strip()[:60]}"
+    return None

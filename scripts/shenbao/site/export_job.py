@@ -25,7 +25,7 @@ import types
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from shenbao.errors import ShenbaoError
+from shenbao.errors import ShenbaoError, os_error_message
 
 # imported in the fork server before any export forks from it
 PRELOAD = ["shenbao.docx.export", "shenbao.docx.reference", "shenbao.docx.images"]
@@ -68,6 +68,8 @@ def _run(connection: Connection, function, kwargs: dict) -> None:
     os.setpgid(0, 0)  # a group of our own: ending the export ends pandoc with it
     try:
         function(**kwargs)
+    except OSError as error:  # a full disk while writing the DOCX: said in the writer's words
+        connection.send(os_error_message(error, Path(error.filename).name if error.filename else ""))
     except BaseException as error:  # noqa: BLE001 — whatever it was, the parent reports it
         connection.send(str(error) or type(error).__name__)
     else:

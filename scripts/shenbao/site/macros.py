@@ -177,7 +177,7 @@ def on_pre_page_macros(env) -> None:
         env.markdown = render_calls(env.markdown, calls, env.macros)
     else:
         try:
-            env.markdown = sandbox.render_page(env.markdown, environment, context)
+            env.markdown = sandbox.render_bounded(env.markdown, environment, context, carried=placed.numbers)
         except sandbox.RenderError as error:
             line = error.line + offset if error.line else 0
             raise PluginError(str(LocatedError(where, line, 0, error.message, error.hint))) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from shenbao.docx import export, images, layout
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
-from shenbao.project import sources
+from shenbao.project import settings_files, sources
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
 from shenbao.project.markers import MISSING, PLACEHOLDER
@@ -34,10 +35,12 @@ from shenbao.site import (
     changes_page,
     charts,
     checklist_page,
+    csp,
     export_job,
     layout_preview,
     print_css,
     readiness,
+    sanitize,
     screen_copies,
     theme_cache,
 )
@@ -92,15 +95,25 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     # --- one build ------------------------------------------------------------------
 
     def on_config(self, config):
+        # under serve, an export of the previous build still running is pointless now; ended before MkDocs
+        # cleans the site folder, it cannot put the previous build's DOCX into this build's site afterwards
+        self._cancel_export()
         try:
             self.project = Project.from_settings(
                 Path(config.config_file_path).parent, Path(config.docs_dir), self.config, config.nav
             )
         except ProjectError as error:
             raise PluginError(str(error)) from None
+        data_dir = self.project.data_dir
+        if problem := settings_files.build_problem(data_dir, self.project.shown(data_dir), self.project.root):
+            # check reports it too; building without the terms or relations would hide the mistake
+            raise PluginError(
+                str(LocatedError(problem.path, problem.line, problem.column, problem.message, problem.hint))
+            )
         self.document = Document()
         self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
+        heading_slugs(config)
         for name, purpose in SPECIAL_NAMES.items():
             if name not in self.project.figures:
                 log.warning(f"{self.config.figures}: 缺少特殊数据项 {name}：{purpose}")
@@ -222,13 +235,22 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 )
             except changes_page.ChangesError as error:
                 raise PluginError(str(error)) from None
+        escape_page_meta(page)
         markdown = self.document.add_page(uri, markdown, page.meta)
         return screen_copies.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
+
+    @event_priority(-100)  # after every other plugin has made its HTML
+    def on_page_content(self, html, page, config, files):
+        return published_html(html, page.file.src_uri, Path(config.docs_dir).name)
 
     @event_priority(100)  # before search indexes the page
     def on_page_context(self, context, page, config, nav):
         page.content = self.document.resolve_labels(self.project.exhibits.resolve(page.content))
         return context
+
+    @event_priority(-100)  # after every other plugin has changed the page
+    def on_post_page(self, output, page, config):
+        return csp.with_policy(output, page.content or "", self.serving)
 
     def on_env(self, env, config, files):
         env.bytecode_cache = theme_cache.THEME_TEMPLATES  # Material compiled once per process, not per build
@@ -332,6 +354,44 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             job, self._export = self._export, None
         if job is not None:
             job.cancel()
+
+
+def published_html(html: str, uri: str, docs_name: str) -> str:
+    """The page's HTML as the site publishes it: through the sanitizer, saying what it took out.
+
+    A warning, not an error: ``make check`` reports the same things at their lines, and the
+    build must not fail on a page whose only fault is markup the reader never needed.
+    """
+    for removal in sanitize.removals(html):
+        log.warning(f"{docs_name}/{uri}: {sanitize.removal_message(removal)}（提示：{sanitize.REMOVAL_HINT}）")
+    return sanitize.clean(html)
+
+
+# Front matter the theme writes into the page's <head> and navigation as it is, without escaping.
+THEME_META = ("title", "description", "author")
+
+
+def escape_page_meta(page) -> None:
+    """``description: '"><script>…'`` would be HTML in the page's head: the theme does not escape it."""
+    for key in THEME_META:
+        value = page.meta.get(key)
+        if isinstance(value, str):
+            page.meta[key] = html_escape(value)
+    if isinstance(page.meta.get("title"), str):
+        page.title = page.meta["title"]
+
+
+def heading_slugs(config) -> None:
+    """Heading ids as the template always made them (pymdownx's Unicode slugs, lower case).
+
+    mkdocs.yml could only say so with a ``!!python/object/apply`` tag, which runs code
+    on loading; the plugin sets the same function unless the project names its own.
+    """
+    if "toc" in config.markdown_extensions:
+        from pymdownx.slugs import slugify
+
+        options = config.mdx_configs.setdefault("toc", {})
+        options.setdefault("slugify", slugify(case="lower"))
 
 
 def _resolve_layout(settings: dict, config_file: Path) -> layout.Layout:

@@ -13,6 +13,12 @@ the same things before rendering, with their lines, for the build and for
 from __future__ import annotations
 
 import os
+import pickle
+import re
+import resource
+import select
+import signal
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,12 +160,14 @@ class PageEnvironment(SandboxedEnvironment):
     """The sandbox, refusing private attributes as well as those Jinja's sandbox already refuses,
     and ``"a" * 10 ** 9`` or ``10 ** 10 ** 10``, which would take the build's memory or time."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, operator, left, right):
+        if operator == "%" and _has_callable(right):
+            raise TooLarge("不能把宏本身写进页面", CALL_HINT)
         if operator == "*":
             for items, count in ((left, right), (right, left)):
                 sequence = isinstance(items, (str, list, tuple)) and isinstance(count, int)
@@ -170,8 +178,25 @@ class PageEnvironment(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+CALL_HINT = '宏要调用，如 {{ fig("population.total") }}'
+
+
+def _has_callable(value) -> bool:
+    values = value if isinstance(value, (tuple, list)) else value.values() if isinstance(value, dict) else (value,)
+    return any(callable(item) for item in values)
+
+
+def _finalize(value):
+    """What a ``{{ … }}`` prints: never a function's repr (``<function make_macros.<locals>.fig at 0x…>``)."""
+    if callable(value):
+        raise TooLarge("不能把宏本身写进页面", CALL_HINT)
+    return value
+
+
 def page_environment(include_root: Path, undefined=jinja2.StrictUndefined) -> PageEnvironment:
-    environment = PageEnvironment(loader=ConfinedLoader(str(include_root)), undefined=undefined, autoescape=False)
+    environment = PageEnvironment(
+        loader=ConfinedLoader(str(include_root)), undefined=undefined, autoescape=False, finalize=_finalize
+    )
     environment.globals = {name: value for name, value in environment.globals.items() if name in SAFE_GLOBALS}
     return environment
 
@@ -187,7 +212,7 @@ class RenderError(ShenbaoError):
 def render_page(markdown: str, environment: jinja2.Environment, context: dict) -> str:
     """The page rendered with only ``context`` (our macros and the page's metadata) in reach."""
     try:
-        return environment.from_string(markdown).render(context)
+        text = environment.from_string(markdown).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(error.lineno, f"模板语法错误：{error.message}") from None
     except jinja2.exceptions.SecurityError as error:
@@ -199,19 +224,161 @@ def render_page(markdown: str, environment: jinja2.Environment, context: dict) -
     except ShenbaoError as error:  # ours, already in the writer's words, hint apart
         raise RenderError(_template_line(error), error.message, error.hint) from None
     except Exception as error:  # a macro's own error, said in its words, at the line it was called from
-        raise RenderError(_template_line(error), _said(error)) from None
-
-
-def _said(error: Exception) -> str:
-    text = str(error)
-    if isinstance(error, TypeError):
-        return f"宏的参数不对：{text}"
-    if isinstance(error, jinja2.UndefinedError):
-        return f"未定义的名称：{text}"
+        raise RenderError(_template_line(error), *_said(error)) from None
+    if found := _REPR.search(text):  # ``"x" ~ fig`` joins a function's repr into the text
+        raise RenderError(text.count("\n", 0, found.start()) + 1, "不能把宏本身写进页面", CALL_HINT)
     return text
+
+
+# How Python prints a function or an object that has no text of its own.
+_REPR = re.compile(r"<(?:function|bound method|built-in function|built-in method|class|module) [^>]{0,200}>")
+
+
+def _said(error: Exception) -> tuple[str, str]:
+    """The writer's words for a failed render, message and hint: ours as they are, Python's and Jinja's translated.
+
+    Library text (``Range too big``, ``Exceeds the limit (4300 digits)``, a function's
+    signature) says nothing to a writer and tells about the code behind the page.
+    """
+    if isinstance(error, TooLarge) or type(error).__module__.startswith(("shenbao", "mkdocs")):
+        return str(error), ""  # ours, and our macros' own messages (PluginError too), already in the writer's words
+    if isinstance(error, OverflowError) or (isinstance(error, ValueError) and "digits" in str(error)):
+        return "模板运算的结果过大", BUDGET_HINT
+    if isinstance(error, MemoryError):
+        return "模板运算用尽了允许的内存", BUDGET_HINT
+    if isinstance(error, jinja2.TemplateNotFound):
+        said = error.message or ""
+        if "docs/" in said:  # ConfinedLoader's own words
+            return said, "被引用的文件放在 docs/ 中"
+        return f"找不到被引用的文件 “{error.name}”", "路径相对于 docs/"
+    if isinstance(error, jinja2.UndefinedError):
+        return "未定义的名称", _undefined_name(error)
+    if isinstance(error, TypeError):
+        return "宏或运算的参数不对", "fig、table、chart、ref、missing 各需要一个带引号的名称，signature() 不带参数"
+    if isinstance(error, (ValueError, ArithmeticError, LookupError)):
+        return "模板运算出错", "检查这一行的运算、格式和下标；数字写在 data/figures.yml 中"
+    return "模板运算出错", "检查这一行的模板代码"
+
+
+def _undefined_name(error: Exception) -> str:
+    name = str(error).split("'")
+    return f"“{name[1]}” 没有定义" if len(name) >= 3 else "检查拼写"
 
 
 def _template_line(error: Exception) -> int:
     """The page's line Jinja was executing when ``error`` was raised (0 when unknown)."""
     lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == "<template>"]
     return lines[-1] if lines else 0
+
+
+# --- the budget ------------------------------------------------------------------
+#
+# Counting operations inside Jinja cannot be complete: ``~``, filters, ``%``-format,
+# ``center``, ``join`` and nested ``range`` each grow text or time their own way.
+# The operating system can: a page that is not plain macro calls is rendered in a
+# forked child with a CPU-time and an address-space limit, and its result must fit
+# a size. Whatever the arithmetic, the child stops and the build says which page.
+
+CPU_SECONDS = 20  # a page of a thousand tables renders in well under a second
+WALL_SECONDS = 120  # on a machine busy with other work too; a child past it is stuck, not computing
+MEMORY_BYTES = 768 * 1024 * 1024  # beyond what the build process already holds
+MAX_PAGE_CHARS = 5_000_000  # rendered Markdown: a hundred times a long page
+BUDGET_HINT = "页面中的循环、重复和运算过大；重复的文字直接写出，数字写在 data/figures.yml 中"
+
+
+class BudgetExceeded(RenderError):
+    """The page's render went over its time, memory or size budget."""
+
+
+def render_bounded(markdown: str, environment: jinja2.Environment, context: dict, carried: dict | None = None) -> str:
+    """``render_page`` in a child process that cannot use more than the page budget.
+
+    ``carried`` is state the macros change while rendering (the exhibits' numbers: the first
+    ``table()`` is 表1, the next page's 表2): the child's changes to it are applied here as well,
+    as if the page had been rendered in this process.
+    """
+    if not hasattr(os, "fork"):  # not on Linux or macOS: the sandbox's own guards only
+        return render_page(markdown, environment, context)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send the result, and leave without running any cleanup
+        status = 0
+        try:
+            os.close(read_end)
+            _limit_child()
+            _send(write_end, _render_in_child(markdown, environment, context, carried))
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        data = _receive(read_end, time.monotonic() + WALL_SECONDS)
+    except TimeoutError:  # the child waits on something (a lock another thread held at the fork): end it
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise BudgetExceeded(0, f"页面渲染超过了 {WALL_SECONDS} 秒", BUDGET_HINT) from None
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+            raise BudgetExceeded(0, f"页面渲染超过了 {CPU_SECONDS} 秒的计算时间", BUDGET_HINT)
+        raise BudgetExceeded(0, "页面渲染超出了允许的内存", BUDGET_HINT)
+    kind, *rest = pickle.loads(data)
+    if kind == "ok":
+        text, state = rest
+        if carried is not None:
+            carried.update(state)
+        return text
+    raise (BudgetExceeded if kind == "budget" else RenderError)(*rest)
+
+
+def _limit_child() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + MEMORY_BYTES
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """The process's virtual size now: the child inherits it, the budget comes on top."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 * 4
+
+
+def _render_in_child(markdown: str, environment, context, carried: dict | None) -> tuple:
+    try:
+        text = render_page(markdown, environment, context)
+    except RenderError as error:
+        return ("error", error.line, error.message, error.hint)
+    except MemoryError:
+        return ("budget", 0, "页面渲染超出了允许的内存", BUDGET_HINT)
+    if len(text) > MAX_PAGE_CHARS:
+        return ("budget", 0, f"渲染后的页面超过 {MAX_PAGE_CHARS} 个字", BUDGET_HINT)
+    return ("ok", text, dict(carried or {}))
+
+
+def _send(fd: int, result: tuple) -> None:
+    data = pickle.dumps(result)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int, deadline: float) -> bytes:
+    """All the child sends, until it closes its end; ``TimeoutError`` past ``deadline``."""
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)

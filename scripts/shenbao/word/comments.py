@@ -12,7 +12,9 @@ Nothing here writes to the sources.
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
+import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,16 +57,17 @@ class Remark:
     order: int = 0
 
     def __str__(self) -> str:
-        who = f"{self.kind}（{self.author or '未署名'}, {self.date or '无日期'}）"
+        """One line, whatever the reviewer typed: a newline in a comment cannot start a forged ``file:line``."""
+        who = f"{self.kind}（{shown(self.author) or '未署名'}, {shown(self.date) or '无日期'}）"
         if self.kind == REPLACE:
-            body = f'"{self.old}" → "{self.text}"'
+            body = f'"{shown(self.old)}" → "{shown(self.text)}"'
         elif self.kind == COMMENT:
-            body = self.text
+            body = shown(self.text)
         else:
-            body = f'"{self.text}"' if self.text else ""
-        where = f"{self.file}:{self.line}" if self.file else "（位置未知）"
+            body = f'"{shown(self.text)}"' if self.text else ""
+        where = f"{shown(self.file)}:{self.line}" if self.file else "（位置未知）"
         note = f"（{self.note}）" if self.note else ""
-        on = f' — on: "{self.quote}"' if self.quote else ""
+        on = f' — on: "{shown(self.quote)}"' if self.quote else ""
         return f"{where}: {who}: {body}{on}{note}"
 
     def as_json(self) -> dict:
@@ -92,6 +95,34 @@ class Sources:
     figures: dict[str, tuple[str, int]]  # figure name → (its text in the document, line in figures.yml)
     tables: dict[str, list[str]]  # table name → figure names of its rows
     figures_file: str = "data/figures.yml"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str) -> str:
+    """Text from the DOCX made safe for a terminal line: line breaks, control, format and bidi
+    characters written as escapes (``\\n``, ``\\u202e``), so they neither break the line nor move the cursor."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def safe_source_name(name: str) -> bool:
+    """A page path from the DOCX's own properties that stays inside the project: relative, no ``..``, plain text.
+
+    The properties are the reviewer's file, not ours: a name like ``../../etc/passwd`` or one with
+    a line break must not become a location the report points to."""
+    if not name or len(name) > 500 or shown(name) != name or "\\" in name or ":" in name:
+        return False
+    normal = posixpath.normpath(name)
+    return not name.startswith("/") and normal == name and not normal.startswith("..") and normal != "."
 
 
 def _date(value: str) -> str:
@@ -274,7 +305,7 @@ def locate(paragraphs: list[_Paragraph], names: list[str], sources: Sources) -> 
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         if anchor is None and paragraph.style == "Figure" and following is not None:
             anchor = following.anchor  # an image has no anchor of its own: its caption, below, has
-        if anchor is not None and anchor.page < len(names):
+        if anchor is not None and anchor.page < len(names) and names[anchor.page]:
             here = (names[anchor.page], anchor.line, "")
         elif split_before or paragraph.in_table or not ANCHORED_STYLES.match(paragraph.style):
             here = previous  # the second half of a split, a table cell, a line the build added
@@ -337,13 +368,18 @@ def _excerpt(text: str) -> str:
 
 def remarks(path: Path, sources: Sources) -> list[Remark]:
     """Every comment and tracked change of a reviewed DOCX, located, in document order."""
+    if path.is_dir():
+        raise ReviewFileError(f"{path} 是文件夹，不是 DOCX 文件", "给出审阅者返回的 .docx 文件本身") from None
     try:
         with zipfile.ZipFile(path) as archive:
-            names = source_anchors.read_sources(archive)
+            # a name pointing out of the project is refused: its paragraphs are found by their text instead
+            names = [name if safe_source_name(name) else "" for name in source_anchors.read_sources(archive)]
             body = etree.fromstring(archive.read("word/document.xml")).find(W + "body")
             comments = read_comments(archive)
     except FileNotFoundError:
         raise ReviewFileError(f"找不到文件 {path}") from None
+    except OSError as error:  # unreadable: permissions, a device
+        raise ReviewFileError(f"{path} 无法读取（{error.strerror or '读取失败'}）", "检查文件的权限") from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         raise ReviewFileError(f"{path} 不是可以读取的 DOCX 文件", "在 Word 或 WPS 中另存为 .docx 格式") from None
     paragraphs = read_paragraphs(body, comments)

@@ -1,8 +1,10 @@
 """``shenbao redline``: the changes between two revisions as one DOCX with Word tracked changes.
 
 Each revision is built as a writer builds it, from its own pages and data
-(exported from git into a scratch folder) with today's tools, so the two
-files differ in content only. ``write_redline`` then compares them. Every
+(exported from git into a scratch folder) with today's tools and today's
+mkdocs.yml (only its nav and shenbao options come from the revision: see
+``revision_config``), so the two files differ in content only and no code
+from history runs. ``write_redline`` then compares them. Every
 change is signed with the author and date of the commit between the two
 revisions that made it: the one that last wrote (or took out) its words in the
 page; else ``git blame`` at TO of its line (the figure's line in
@@ -30,7 +32,7 @@ from lxml import etree
 from shenbao.docx import package, source_anchors
 from shenbao.errors import ShenbaoError
 from shenbao.project.revision import git
-from shenbao.word import pictures, tracked_changes
+from shenbao.word import pictures, revision_config, tracked_changes
 
 CONTENT = ("docs", "data", "mkdocs.yml")  # what a revision's text is made of; the tools are today's
 WORKING_TREE = "工作区"
@@ -67,7 +69,8 @@ def export(project: Path, commit: str | None, target: Path) -> Path:
         for part in CONTENT:
             source = project / part
             if source.is_dir():
-                shutil.copytree(source, target / part, ignore=shutil.ignore_patterns(".*"))
+                # a link stays a link, which the build refuses, instead of becoming a copy of what it points to
+                shutil.copytree(source, target / part, symlinks=True, ignore=shutil.ignore_patterns(".*"))
             elif source.exists():
                 shutil.copy(source, target / part)
     else:
@@ -78,32 +81,39 @@ def export(project: Path, commit: str | None, target: Path) -> Path:
         archive = git(project, "archive", "--format=tar", commit, "--", *listed, binary=True)
         if archive.returncode != 0:
             raise RedlineError(f"无法取出修订版本 {commit[:7]}：{archive.stderr.decode(errors='replace').strip()}")
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(target, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(target, filter="data")  # refuses links out of the copy, absolute paths, devices
+        except tarfile.FilterError as error:
+            name = error.tarinfo.name if error.tarinfo is not None else "?"
+            raise RedlineError(
+                f"修订版本 {commit[:7]} 中的 {name} 是指向版本以外的链接或特殊文件，不予取出",
+                "修订稿只比较普通文件：在该版本之后删去这个链接，或选择另一个版本",
+            ) from None
+        except (tarfile.TarError, OSError) as error:
+            raise RedlineError(f"无法取出修订版本 {commit[:7]}：{error}", "检查磁盘空间和文件权限") from None
         if prefix:  # ls-tree names paths from the repository's root when run below it
             nested = target / prefix
             for item in nested.iterdir():
                 item.rename(target / item.name)
-    config = target / "mkdocs.yml"
-    if config.exists():
-        config.write_text(with_plugin(config.read_text(encoding="utf-8")), encoding="utf-8")
+        _todays_config(project, target, commit)
     return target
 
 
-_OLD_HOOKS = re.compile(r"^hooks:\n(?:[ \t]+- .*mkdocs_hooks\.py.*\n)+", re.M)
-_OLD_SETTINGS = re.compile(r"^[ \t]+(?:custom_dir: overrides|figures_file: .*|build_mode: .*|preview: !ENV.*)\n", re.M)
-
-
-def with_plugin(config: str) -> str:
-    """A revision's mkdocs.yml made for today's tools.
-
-    Revisions older than the ``shenbao`` plugin loaded a hooks file and theme
-    folder of the repository; today both come with the installed plugin.
-    """
-    if _OLD_HOOKS.search(config) is None:
-        return config
-    config = _OLD_SETTINGS.sub("", _OLD_HOOKS.sub("", config))
-    return re.sub(r"^(\s+)- macros:", r"\1- shenbao\n\1- macros:", config, count=1, flags=re.M)
+def _todays_config(project: Path, target: Path, commit: str) -> None:
+    """Replace the revision's mkdocs.yml by today's, with only its nav and shenbao options (``revision_config``)."""
+    today = project / "mkdocs.yml"
+    old = target / "mkdocs.yml"
+    if old.is_symlink() or (old.exists() and not old.is_file()):
+        old.unlink()
+    old_text = old.read_text(encoding="utf-8-sig", errors="replace") if old.exists() else ""
+    try:
+        text = today.read_text(encoding="utf-8-sig")
+        if old_text:
+            text = revision_config.config_for_revision(text, old_text)
+    except revision_config.RevisionConfigError as error:
+        raise RedlineError(f"修订版本 {commit[:7]}：{error.message}", error.hint) from None
+    old.write_text(text, encoding="utf-8")
 
 
 def build(copy: Path, label: str) -> Path:

@@ -17,7 +17,8 @@ from shenbao.project.figures import SPECIAL_NAMES
 )
 def data(context: Context) -> Iterator[Finding]:
     """检查什么：data/figures.yml 的语法和模式（名称、单位、比率在 0–100 之间），data/exhibits.yml 引用的数据项，
-    mkdocs.yml 中 shenbao 的设置。
+    mkdocs.yml 中 shenbao 的设置；数据文件中看不见的字符（控制字符、文字方向控制符、零宽字符）、
+    超过 30 位的数字，以及指向项目以外的数据文件（符号链接）。
 
     为什么：这些文件读不了，页面就无从检查，构建也会停止；这条规则报告后其他规则不再运行。
 

@@ -44,6 +44,8 @@ def length(page: Page, context: Context) -> Iterator[Finding]:
         return
     # a page that cannot render is reported by the template and reference rules
     with contextlib.suppress(jinja2.TemplateError, KeyError, PluginError):
-        count = reader_count(_HTML.sub("", render(page, context.project.figures, context.project.exhibits)))
+        count = reader_count(
+            _HTML.sub("", render(page, context.project.figures, context.project.exhibits, context.project.docs_dir))
+        )
         if count > limit:
             yield Finding(1, 1, f"正文 {count} 字，超过限定的 {limit} 字", f"删减 {count - limit} 字")

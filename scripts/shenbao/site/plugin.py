@@ -165,8 +165,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             if file.src_uri in copies:
                 original, screen = copies[file.src_uri]
                 files.remove(file)
-                files.append(File.generated(config, file.src_uri, abs_src_path=str(original)))
-                files.append(File.generated(config, screen_copies.screen_uri(file.src_uri), abs_src_path=str(screen)))
+                files.append(screen_copies.CachedFile.generated(config, file.src_uri, abs_src_path=str(original)))
+                screen_uri = screen_copies.screen_uri(file.src_uri)
+                files.append(screen_copies.CachedFile.generated(config, screen_uri, abs_src_path=str(screen)))
         self._photos = set(copies)
 
     @property

@@ -348,18 +348,32 @@ def current_word_mode(settings: etree._Element) -> None:
     package.child(settings, "characterSpacingControl").set(package.w("val"), CHARACTER_SPACING_CONTROL)
 
 
-def finish_docx(path: Path, job: DocxJob) -> None:
-    """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties.
+def finish_docx(path: Path, job: DocxJob, sources: list[str] | None = None) -> None:
+    """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties;
+    given ``sources``, the source anchors' name table too (``source_anchors``).
 
-    The package is rewritten part by part (zlib and lxml do the work), which
-    keeps this off the interpreter while MkDocs writes the site beside it.
+    The package is rewritten once, part by part (zlib and lxml do the work): each
+    rewrite parses the body and writes every part again, photos included.
     """
     edits = {
         "word/document.xml": lambda root: typeset.typeset_body(root, job.layout),
         package.CORE_PART: package.core_edit(core_values(job.info)),
         "word/settings.xml": current_word_mode,
     }
-    package.rewrite_parts(path, edits)
+    add: dict[str, bytes] = {}
+    if sources is not None:
+        anchor_edits, add = source_anchors.store_edits(sources)
+        for name, edit in anchor_edits.items():
+            edits[name] = _then(edits[name], edit) if name in edits else edit
+    package.rewrite_parts(path, edits, add=add)
+
+
+def _then(first: package.Edit, second: package.Edit) -> package.Edit:
+    def both(root) -> None:
+        first(root)
+        second(root)
+
+    return both
 
 
 def partial_path(output: Path) -> Path:
@@ -404,9 +418,7 @@ def write_docx(
     try:
         markdown = assemble(document, job, page_numbers, sizes=sizes)
         run_pandoc(markdown, partial, job)
-        finish_docx(partial, job)
-        sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
-        source_anchors.store(partial, sources)
+        finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()])
         if current():
             os.replace(partial, output)
     finally:

@@ -67,6 +67,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._photos: set[str] = set()  # photos below docs/ published with screen copies, this build
         self.size_report = ""  # "14.2 MB / 20 MB" once a build's DOCX is written
         self._export: export_job.ExportJob | None = None
+        self._waiting_export: tuple | None = None  # under serve: this build's export, started after the site
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
@@ -87,11 +88,14 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._cancel_export()
 
     def on_build_error(self, *, error):
+        self._waiting_export = None
         self._cancel_export()
 
     # --- one build ------------------------------------------------------------------
 
     def on_config(self, config):
+        if self.serving:  # a newer edit: the last export is pointless, and would take a core from this rebuild
+            self._cancel_export()
         try:
             self.project = Project.from_settings(
                 Path(config.config_file_path).parent, Path(config.docs_dir), self.config, config.nav
@@ -247,13 +251,21 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         after = self._preview_when_exported(output, Path(config.site_dir)) if self._previewer is not None else None
-        self._start_export(document, output, info, preview, after)
+        if self.serving:  # the reload first: the export starts once the site is written
+            self._waiting_export = (document, output, info, preview, after)
+        else:  # a build waits for both: the export runs beside MkDocs writing the site
+            self._start_export(document, output, info, preview, after)
         return env
 
     def on_post_build(self, config):
+        if self.serving:  # the browser reloads now; the DOCX follows when pandoc is done
+            waiting, self._waiting_export = self._waiting_export, None
+            if waiting is not None:
+                self._start_export(*waiting)
+            return
         job = self._export
-        if job is None or self.serving:
-            return  # under serve the browser reloads now; the DOCX follows when pandoc is done
+        if job is None:
+            return
         try:
             job.wait()
         except export_job.ExportFailed as error:  # pandoc's and LibreOffice's own words are the useful part

@@ -68,6 +68,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self.size_report = ""  # "14.2 MB / 20 MB" once a build's DOCX is written
         self._export: export_job.ExportJob | None = None
         self._waiting_export: tuple | None = None  # under serve: this build's export, started after the site
+        self._checks: readiness.PendingChecks | None = None  # this build's checks, in their own process
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
@@ -85,11 +86,18 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         if self._previewer is not None:
             self._previewer.close()
             self._previewer = None
+        self._end_checks()
         self._cancel_export()
 
     def on_build_error(self, *, error):
         self._waiting_export = None
+        self._end_checks()
         self._cancel_export()
+
+    def _end_checks(self) -> None:
+        checks, self._checks = self._checks, None
+        if checks is not None:
+            checks.cancel()
 
     # --- one build ------------------------------------------------------------------
 
@@ -103,6 +111,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         except ProjectError as error:
             raise PluginError(str(error)) from None
         self.document = Document()
+        self._end_checks()
+        self._checks = readiness.PendingChecks(self.project.root)  # beside the site, read on the checklist page
         self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
         for name, purpose in SPECIAL_NAMES.items():
@@ -214,7 +224,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 self.document.open_items(),
                 titles,
                 downloads,
-                readiness.check_status(self.project.root),
+                self._checks.status() if self._checks is not None else readiness.NOT_RUN,
                 Path(config.docs_dir).name,
                 [figure for figure in self.project.figures.values() if figure.source],
             )
@@ -258,6 +268,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         return env
 
     def on_post_build(self, config):
+        self._end_checks()  # read by the checklist page by now, if it was built
         if self.serving:  # the browser reloads now; the DOCX follows when pandoc is done
             waiting, self._waiting_export = self._waiting_export, None
             if waiting is not None:

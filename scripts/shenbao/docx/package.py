@@ -402,7 +402,7 @@ def rewrite_parts(
                     root = parse(data)
                     edits[item.filename](root)
                     data = serialize(root)
-                # a photo does not deflate: compressing it again would only cost time (0.1 s per MB)
+                # a JPEG does not deflate: compressing it again would only cost time (0.1 s per MB)
                 compression = zipfile.ZIP_STORED if _already_compressed(item.filename) else zipfile.ZIP_DEFLATED
                 target.writestr(item, data, compress_type=compression)
             for name, data in add.items():
@@ -413,7 +413,7 @@ def rewrite_parts(
     return target_path
 
 
-_COMPRESSED_MEDIA = (".jpg", ".jpeg", ".png", ".gif")
+_COMPRESSED_MEDIA = (".jpg", ".jpeg")  # a PNG (a chart) often still shrinks
 
 
 def _already_compressed(name: str) -> bool:

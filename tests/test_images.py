@@ -8,11 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import Image
 
 from conftest import make_project, run_cli
 from shenbao.docx import export, images
 from shenbao.docx.layout import DEFAULT
+from shenbao.project.document import RenderedPage
 from shenbao.site import photo_pages
 from shenbao.site import screen_copies as site_images
 
@@ -138,6 +140,8 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
     with zipfile.ZipFile(result.docx()) as docx:
         media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/") and n.endswith(".jpg")]
         body = docx.read("word/document.xml").decode("utf-8")
+        stored = {i.compress_type for i in docx.infolist() if i.filename.endswith((".jpg", ".jpeg"))}
+    assert stored == {zipfile.ZIP_STORED}, "photos are not deflated again when the package is rewritten"
     sizes = sorted(Image.open(io.BytesIO(data)).size for data in media)
     upright = images.fitted((1800, 2400), box)  # the first photo was taken sideways
     assert sizes == sorted([images.fitted((2400, 1800), box)] * 2 + [upright])
@@ -153,6 +157,36 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
         assert screen.size == images.fitted((2400, 1800), site_images.SCREEN)
     with Image.open(site / "photos/01-活动现场1.jpg") as original:
         assert original.size == (1800, 2400), "the linked original is full size and upright"
+    cached = {path.stat().st_ino for path in (root / ".cache" / "images").iterdir()}
+    for name in ("photos/02-活动现场2.jpg", "_screen/photos/02-活动现场2.jpg"):
+        assert (site / name).stat().st_ino in cached, "linked from the image cache, not copied"
+    # each photo is printed at its print copy's size at 300 dpi, as pandoc would have measured it
+    extents = etree.fromstring(body.encode()).iterfind(".//wp:extent", {"wp": WP})
+    emu_per_pixel = 914400 / images.PRINT_DPI
+    printed = sorted(
+        (round(int(e.get("cx")) / emu_per_pixel), round(int(e.get("cy")) / emu_per_pixel)) for e in extents
+    )
+    assert [size for size in printed if size in sizes] == sizes
+
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def test_print_copies_are_given_their_printed_size_unless_the_page_gives_one(tmp_path):
+    copy = images.cached_copy(phone_photo(tmp_path / "a.jpg"), export.print_box(DEFAULT), tmp_path / "cache")
+    with Image.open(copy) as printed:
+        width, height = printed.size
+    size = images.printed_size(copy)
+    assert size == f"{{width={width / 300:.4f}in height={height / 300:.4f}in}}"
+    page = RenderedPage("p.md", "![甲](img/a.jpg)\n\n![乙](img/a.jpg){width=50%}\n\n![丙](img/b.jpg)\n", {}, ())
+    resources = {"img/a.jpg": str(copy)}
+    text = export.rewrite_page(page, export.Anchors([page]), "p0-", resources, {str(copy): size})
+    assert text.split("\n\n") == [f"![甲]({copy}){size}", f"![乙]({copy}){{width=50%}}", "![丙](img/b.jpg)\n"]
+
+
+def test_an_image_without_dpi_is_left_for_pandoc_to_measure(tmp_path):
+    Image.new("RGB", (40, 30)).save(tmp_path / "plain.png")
+    assert images.printed_size(tmp_path / "plain.png") is None
 
 
 def test_a_missing_photo_folder_is_named_at_its_page(tmp_path):

@@ -109,10 +109,19 @@ def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
     first = serve_build()
     first.plugins.on_startup(command="serve", dirty=False)
     plugin = first.plugins["shenbao"]
+    site_written_first = []
+    start_export = plugin._start_export
+
+    def recording(*args):
+        site_written_first.append((site / "a-jiben.html").exists())
+        start_export(*args)
+
+    plugin._start_export = recording
     try:
         build(first)
         first_export = plugin._export  # under serve nobody waits for it: the reload does not
         assert first_export is not None
+        assert site_written_first == [True], "under serve the export starts once the site is written"
         pages = len(plugin.document.pages)
         figures = root / "data" / "figures.yml"
         figures.write_text(figures.read_text(encoding="utf-8").replace("value: 286}", "value: 300}"), "utf-8")

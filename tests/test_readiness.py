@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from conftest import make_project, run_cli
 
 ERROR_LINE = "工作持续推进..."  # ellipsis: an error of check, nothing open
@@ -48,3 +50,20 @@ def test_open_values_and_warnings_are_counted(tmp_path):
     review = (project / "site" / "review.html").read_text(encoding="utf-8")
     assert "尚不能生成终稿</strong>：3 项数据待填、1 处原文缺失。" in review
     assert "检查报告 <strong>0</strong> 个错误" in review
+
+
+def test_the_build_runs_the_checks_in_a_process_of_their_own_with_the_same_answer(tmp_path, monkeypatch):
+    from shenbao import cli
+    from shenbao.site import readiness
+
+    project = make_project(tmp_path, "complete")
+    page = project / "docs" / "b-work.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{ERROR_LINE}\n", encoding="utf-8")
+    monkeypatch.setattr(readiness, "_checks", cli._run_checks)
+    pending = readiness.PendingChecks(project)
+    assert pending._job.process.pid != os.getpid()
+    status = pending.status()
+    assert status == readiness.check_status(project) and len(status.errors) == 1
+    pending.cancel()  # after it is done: nothing to end, nothing raised
+    monkeypatch.setattr(readiness, "_checks", None)
+    assert readiness.PendingChecks(project).status() is readiness.NOT_RUN

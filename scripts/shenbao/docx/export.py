@@ -109,16 +109,26 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     return resources.get(resolved, resolved)
 
 
-def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, resources: dict[str, str]) -> str:
+def rewrite_page(
+    page: RenderedPage,
+    anchors: Anchors,
+    footnote_prefix: str,
+    resources: dict[str, str],
+    sizes: dict[str, str] | None = None,
+) -> str:
     """Make one page's Markdown fit into the single document.
 
     Footnote labels are global in one pandoc document, so each page's labels get
-    a prefix of their own.
+    a prefix of their own. An image whose target has a known printed size
+    (``sizes``) and no attributes of its own gets that size.
     """
 
     def link(match: re.Match) -> str:
         target = resolve_target(match["target"], page.src_uri, anchors, resources)
-        return f"{match['bang']}[{match['text']}]({target}{match['title'] or ''})"
+        size = ""
+        if match["bang"] and sizes and target in sizes and not match.string.startswith("{", match.end()):
+            size = sizes[target]
+        return f"{match['bang']}[{match['text']}]({target}{match['title'] or ''}){size}"
 
     def reference(match: re.Match) -> str:
         return match["lead"] + resolve_target(match["target"], page.src_uri, anchors, resources) + match["rest"]
@@ -136,11 +146,16 @@ def rewrite_page(page: RenderedPage, anchors: Anchors, footnote_prefix: str, res
 
 
 def assemble(
-    document: Document, job: DocxJob, page_numbers: dict[str, int] | None = None, anchored: bool = True
+    document: Document,
+    job: DocxJob,
+    page_numbers: dict[str, int] | None = None,
+    anchored: bool = True,
+    sizes: dict[str, str] | None = None,
 ) -> str:
     """The whole application as one pandoc Markdown text: cover, 目录, body.
 
     ``anchored``: every block carries an anchor naming its line in the page's source file.
+    ``sizes``: the printed size of images by their target (``images.printed_sizes``).
     """
     layout, draft = job.layout, job.draft
     pages = document.docx_pages()
@@ -148,7 +163,7 @@ def assemble(
     cover = next((page for page in pages if page.is_cover and page.headings), None)
     parts = []
     for index, page in enumerate(pages):
-        text = rewrite_page(page, anchors, f"p{index}-", document.resources)
+        text = rewrite_page(page, anchors, f"p{index}-", document.resources, sizes)
         if anchored:
             text = source_anchors.mark_page(text, index, source_anchors.read_source(job.sources, page.src_uri))
         if page.attachment == 1:
@@ -351,18 +366,32 @@ def current_word_mode(settings: etree._Element) -> None:
     package.child(settings, "characterSpacingControl").set(package.w("val"), CHARACTER_SPACING_CONTROL)
 
 
-def finish_docx(path: Path, job: DocxJob) -> None:
-    """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties.
+def finish_docx(path: Path, job: DocxJob, sources: list[str] | None = None) -> None:
+    """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties;
+    given ``sources``, the source anchors' name table too (``source_anchors``).
 
-    The package is rewritten part by part (zlib and lxml do the work), which
-    keeps this off the interpreter while MkDocs writes the site beside it.
+    The package is rewritten once, part by part (zlib and lxml do the work): each
+    rewrite parses the body and writes every part again, photos included.
     """
     edits = {
         "word/document.xml": lambda root: typeset.typeset_body(root, job.layout),
         package.CORE_PART: package.core_edit(core_values(job.info)),
         "word/settings.xml": current_word_mode,
     }
-    package.rewrite_parts(path, edits)
+    add: dict[str, bytes] = {}
+    if sources is not None:
+        anchor_edits, add = source_anchors.store_edits(sources)
+        for name, edit in anchor_edits.items():
+            edits[name] = _then(edits[name], edit) if name in edits else edit
+    package.rewrite_parts(path, edits, add=add)
+
+
+def _then(first: package.Edit, second: package.Edit) -> package.Edit:
+    def both(root) -> None:
+        first(root)
+        second(root)
+
+    return both
 
 
 def partial_path(output: Path) -> Path:
@@ -370,10 +399,14 @@ def partial_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.part")
 
 
-def with_print_images(document: Document, docs_dir: Path, layout: Layout, cache: Path) -> Document:
-    """The document with each photo's resource pointing at its copy resampled for print."""
+def with_print_images(
+    document: Document, docs_dir: Path, layout: Layout, cache: Path
+) -> tuple[Document, dict[str, str]]:
+    """The document with each photo's resource pointing at its copy resampled for print, and the copies' sizes."""
     copies = images.print_copies(document, docs_dir, print_box(layout), cache)
-    return replace(document, resources={**document.resources, **copies}) if copies else document
+    if not copies:
+        return document, {}
+    return replace(document, resources={**document.resources, **copies}), images.printed_sizes(copies)
 
 
 def print_box(layout: Layout) -> images.Box:
@@ -397,14 +430,13 @@ def write_docx(
     """
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
+    sizes: dict[str, str] = {}
     if job.image_cache is not None:
-        document = with_print_images(document, job.sources, job.layout, job.image_cache)
+        document, sizes = with_print_images(document, job.sources, job.layout, job.image_cache)
     try:
-        markdown = assemble(document, job, page_numbers)
+        markdown = assemble(document, job, page_numbers, sizes=sizes)
         run_pandoc(markdown, partial, job)
-        finish_docx(partial, job)
-        sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
-        source_anchors.store(partial, sources)
+        finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()])
         if current():
             os.replace(partial, output)
     finally:

@@ -402,13 +402,22 @@ def rewrite_parts(
                     root = parse(data)
                     edits[item.filename](root)
                     data = serialize(root)
-                target.writestr(item, data)
+                # a JPEG does not deflate: compressing it again would only cost time (0.1 s per MB)
+                compression = zipfile.ZIP_STORED if _already_compressed(item.filename) else zipfile.ZIP_DEFLATED
+                target.writestr(item, data, compress_type=compression)
             for name, data in add.items():
                 target.writestr(name, data)
         os.replace(partial, target_path)
     finally:
         partial.unlink(missing_ok=True)
     return target_path
+
+
+_COMPRESSED_MEDIA = (".jpg", ".jpeg")  # a PNG (a chart) often still shrinks
+
+
+def _already_compressed(name: str) -> bool:
+    return name.startswith("word/media/") and name.lower().endswith(_COMPRESSED_MEDIA)
 
 
 def read_part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:

@@ -252,10 +252,15 @@ def custom_properties(sources: list[str]) -> bytes:
     return package.custom_properties({SOURCES_PROPERTY: package.json_property(sources)})
 
 
+def store_edits(sources: list[str]) -> tuple[dict[str, package.Edit], dict[str, bytes]]:
+    """The edits and added parts that hide the anchors' names and write the name table, for ``rewrite_parts``."""
+    return {"word/document.xml": hide_names, **package.CUSTOM_EDITS}, {package.CUSTOM_PART: custom_properties(sources)}
+
+
 def store(path: Path, sources: list[str]) -> None:
     """Hide the anchors' names and write the name table into the finished DOCX."""
-    edits = {"word/document.xml": hide_names, **package.CUSTOM_EDITS}
-    package.rewrite_parts(path, edits, add={package.CUSTOM_PART: custom_properties(sources)})
+    edits, add = store_edits(sources)
+    package.rewrite_parts(path, edits, add=add)
 
 
 def read_sources(archive: zipfile.ZipFile) -> list[str]:

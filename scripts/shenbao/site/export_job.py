@@ -64,16 +64,19 @@ def start_server() -> None:
 
 
 def _run(connection: Connection, function, kwargs: dict) -> None:
-    """In the export process: run it and send back None or the error's message."""
+    """In the export process: run it and send back (None, its result) or (the error's message, None)."""
     os.setpgid(0, 0)  # a group of our own: ending the export ends pandoc with it
     try:
-        function(**kwargs)
+        result = function(**kwargs)
     except OSError as error:  # a full disk while writing the DOCX: said in the writer's words
-        connection.send(os_error_message(error, Path(error.filename).name if error.filename else ""))
+        connection.send((os_error_message(error, Path(error.filename).name if error.filename else ""), None))
     except BaseException as error:  # noqa: BLE001 — whatever it was, the parent reports it
-        connection.send(str(error) or type(error).__name__)
+        connection.send((str(error) or type(error).__name__, None))
     else:
-        connection.send(None)
+        try:
+            connection.send((None, result))
+        except Exception as error:  # noqa: BLE001 — a result that does not pickle is this module's fault
+            connection.send((f"结果无法传回：{error}", None))
     finally:
         connection.close()
 
@@ -89,22 +92,23 @@ class ExportJob:
         with _main_left_alone():
             self.process.start()
         writer.close()  # only the child writes: if it dies, reading ends instead of waiting for ever
-        self._outcome: tuple[bool, str | None] | None = None
+        self._outcome: tuple[str | None, object] | None = None  # (error message or None, result)
 
-    def wait(self) -> None:
-        """Block until the export is done; raise ``ExportFailed`` with its message if it failed."""
+    def wait(self):
+        """Block until the export is done and give its function's result; raise ``ExportFailed`` if it failed."""
         if self._outcome is None:
             try:
-                message = self._reader.recv()
+                message, result = self._reader.recv()
             except (EOFError, OSError):
                 self.process.join()
-                message = f"导出进程意外结束（退出码 {self.process.exitcode}）"
+                message, result = f"导出进程意外结束（退出码 {self.process.exitcode}）", None
             self.process.join()
             self._reader.close()
-            self._outcome = (message is None, message)
-        ok, message = self._outcome
-        if not ok:
+            self._outcome = (message, result)
+        message, result = self._outcome
+        if message is not None:
             raise ExportFailed(message)
+        return result
 
     def done(self) -> bool:
         return self._outcome is not None or not self.process.is_alive()
@@ -122,4 +126,4 @@ class ExportJob:
         if self.partial is not None:
             for left in (self.partial, self.partial.with_name(self.partial.name + ".props")):
                 left.unlink(missing_ok=True)
-        self._outcome = self._outcome or (True, None)
+        self._outcome = self._outcome or (None, None)

@@ -70,6 +70,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._photos: set[str] = set()  # photos below docs/ published with screen copies, this build
         self.size_report = ""  # "14.2 MB / 20 MB" once a build's DOCX is written
         self._export: export_job.ExportJob | None = None
+        self._waiting_export: tuple | None = None  # under serve: this build's export, started after the site
+        self._checks: readiness.PendingChecks | None = None  # this build's checks, in their own process
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
@@ -87,16 +89,25 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         if self._previewer is not None:
             self._previewer.close()
             self._previewer = None
+        self._end_checks()
         self._cancel_export()
 
     def on_build_error(self, *, error):
+        self._waiting_export = None
+        self._end_checks()
         self._cancel_export()
+
+    def _end_checks(self) -> None:
+        checks, self._checks = self._checks, None
+        if checks is not None:
+            checks.cancel()
 
     # --- one build ------------------------------------------------------------------
 
     def on_config(self, config):
-        # under serve, an export of the previous build still running is pointless now; ended before MkDocs
-        # cleans the site folder, it cannot put the previous build's DOCX into this build's site afterwards
+        # under serve, an export of the previous build still running is pointless now and would take a core
+        # from this rebuild; ended before MkDocs cleans the site folder, it cannot put the previous build's
+        # DOCX into this build's site afterwards
         self._cancel_export()
         try:
             self.project = Project.from_settings(
@@ -111,6 +122,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 str(LocatedError(problem.path, problem.line, problem.column, problem.message, problem.hint))
             )
         self.document = Document()
+        self._end_checks()
+        self._checks = readiness.PendingChecks(self.project.root)  # beside the site, read on the checklist page
         self.layout = _resolve_layout(self.config.layout, Path(config.config_file_path))
         _require_macros(config)
         heading_slugs(config)
@@ -178,8 +191,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             if file.src_uri in copies:
                 original, screen = copies[file.src_uri]
                 files.remove(file)
-                files.append(File.generated(config, file.src_uri, abs_src_path=str(original)))
-                files.append(File.generated(config, screen_copies.screen_uri(file.src_uri), abs_src_path=str(screen)))
+                files.append(screen_copies.CachedFile.generated(config, file.src_uri, abs_src_path=str(original)))
+                screen_uri = screen_copies.screen_uri(file.src_uri)
+                files.append(screen_copies.CachedFile.generated(config, screen_uri, abs_src_path=str(screen)))
         self._photos = set(copies)
 
     @property
@@ -222,7 +236,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 self.document.open_items(),
                 titles,
                 downloads,
-                readiness.check_status(self.project.root),
+                self._checks.status() if self._checks is not None else readiness.NOT_RUN,
                 Path(config.docs_dir).name,
                 [figure for figure in self.project.figures.values() if figure.source],
             )
@@ -268,13 +282,22 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         output = Path(config.site_dir) / config.extra["docx_file"]
         preview = Path(config.site_dir) / config.extra["preview_file"] if "preview_file" in config.extra else None
         after = self._preview_when_exported(output, Path(config.site_dir)) if self._previewer is not None else None
-        self._start_export(document, output, info, preview, after)
+        if self.serving:  # the reload first: the export starts once the site is written
+            self._waiting_export = (document, output, info, preview, after)
+        else:  # a build waits for both: the export runs beside MkDocs writing the site
+            self._start_export(document, output, info, preview, after)
         return env
 
     def on_post_build(self, config):
+        self._end_checks()  # read by the checklist page by now, if it was built
+        if self.serving:  # the browser reloads now; the DOCX follows when pandoc is done
+            waiting, self._waiting_export = self._waiting_export, None
+            if waiting is not None:
+                self._start_export(*waiting)
+            return
         job = self._export
-        if job is None or self.serving:
-            return  # under serve the browser reloads now; the DOCX follows when pandoc is done
+        if job is None:
+            return
         try:
             job.wait()
         except export_job.ExportFailed as error:  # pandoc's and LibreOffice's own words are the useful part

@@ -42,3 +42,32 @@ def check_status(root: Path) -> CheckStatus:
     if _checks is None:
         return NOT_RUN
     return _checks(root)
+
+
+class PendingChecks:
+    """The checks of one build, run in a process of their own from the build's start.
+
+    The checklist page is rendered last: by then the checks have run on the
+    second core beside MkDocs instead of after every page, and what they held
+    (every page read and segmented again) was never in the build's memory.
+    """
+
+    def __init__(self, root: Path):
+        from shenbao.site import export_job
+
+        self.root = root
+        self._job = export_job.ExportJob(_checks, root=root) if _checks is not None else None
+
+    def status(self) -> CheckStatus:
+        if self._job is None:
+            return NOT_RUN
+        from shenbao.site import export_job
+
+        try:
+            return self._job.wait()
+        except export_job.ExportFailed:  # said again, in its own words and at its place, by running them here
+            return check_status(self.root)
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()

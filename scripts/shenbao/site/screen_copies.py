@@ -7,10 +7,13 @@ whole photo, and no published file tells where it was taken or with what phone.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import urllib.parse
 from pathlib import Path
+
+from mkdocs.structure.files import File
 
 from shenbao.docx import images
 from shenbao.project.document import resolve_path
@@ -33,6 +36,29 @@ def published_copies(docs_dir: Path, uris: list[str], cache: Path) -> dict[str, 
         return original, images.cached_copy(source, SCREEN, cache, SCREEN_DPI, index=index)
 
     return images.cached_copies({uri: docs_dir / uri for uri in uris}, both, cache)
+
+
+class CachedFile(File):
+    """A file of the image cache, hard-linked into the site instead of copied.
+
+    The full-size copies of a hundred phone photos are several hundred MB:
+    copying them into every build (and deleting the last build's) cost more
+    than the rest of a warm build. The cache replaces an entry by renaming a
+    new file over it, never by writing into it, so the site's link keeps the
+    content it was built with. Across file systems (``serve`` builds in the
+    temporary folder) it is copied as MkDocs would.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        output = Path(self.abs_dest_path)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.unlink(missing_ok=True)
+        try:
+            os.link(self.abs_src_path, output)
+        except OSError:
+            super().copy_file(dirty)
 
 
 _OPENING_LINK = re.compile(r"\[$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shenbao.project.figures import BUILD_FIGURES, Figure
 from shenbao.project.project import Project
-from shenbao.project.sheets import places, writing
+from shenbao.project.sheets import places
 
 DEFAULT_NAME = "填报表.xlsx"
 
@@ -23,4 +23,6 @@ def chosen_figures(project: Project, include_known: bool = False, group: str = "
 def project_workbook(project: Project, include_known: bool = False, group: str = "", per_group: bool = False) -> bytes:
     figures = chosen_figures(project, include_known, group)
     uses = places.figure_uses(project.docs_dir, project.page_paths(), project.figures)
+    from shenbao.project.sheets import writing  # openpyxl: 17 MiB a build with nothing open never needs
+
     return writing.workbook_bytes(figures, uses, per_group)

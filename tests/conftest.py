@@ -32,8 +32,13 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
 def pytest_collection_modifyitems(config, items):
-    """The long tests first: otherwise one starts last and the other worker waits for it."""
+    """A test of the final file needs LibreOffice (the 目录's page numbers come from a rendering), so it is
+    a render test. The long tests go first: otherwise one starts last and the other worker waits for it."""
+    for item in items:
+        if "complete" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.render)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

@@ -35,6 +35,7 @@ def project(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.render  # a final build: LibreOffice gives the 目录 its page numbers
 def test_make_build_and_make_final(project):
     config = f"CONFIG={project / 'mkdocs.yml'}"
     built = make("build", config)

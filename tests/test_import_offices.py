@@ -217,6 +217,7 @@ def test_a_zip_bomb_is_refused_naming_the_part(tmp_path):
     assert not list((project / "docs").glob("*.md"))[1:]  # only the cover new wrote, nothing imported
 
 
+@pytest.mark.render  # LibreOffice converts the .doc
 def test_an_old_doc_is_converted_through_libreoffice(tmp_path):
     import shutil
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from conftest import make_project, run_cli
 
 ERROR_LINE = "工作持续推进..."  # ellipsis: an error of check, nothing open
 
 
+@pytest.mark.render  # a final build: LibreOffice gives the 目录 its page numbers
 def test_one_check_error_and_nothing_open_is_not_ready(tmp_path):
     project = make_project(tmp_path, "complete")
     page = project / "docs" / "b-work.md"
@@ -34,6 +37,7 @@ def test_one_check_error_and_nothing_open_is_not_ready(tmp_path):
     assert allowed.returncode == 0, allowed.output
 
 
+@pytest.mark.render  # a final build: LibreOffice gives the 目录 its page numbers
 def test_ready_only_when_final_would_succeed(tmp_path):
     project = make_project(tmp_path, "complete")
     built = run_cli(project, "build")

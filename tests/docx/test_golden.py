@@ -1,6 +1,6 @@
 """Small Markdown in, expected WordprocessingML out: the converter's exact output.
 
-Run ``pytest tests/test_golden.py --update-golden`` after an intended change,
+Run ``pytest tests/docx/test_golden.py --update-golden`` after an intended change,
 then read the diff of tests/golden/ before committing it.
 """
 
@@ -16,7 +16,7 @@ from shenbao.docx.layout import DEFAULT
 from shenbao.project.document import Document
 from shenbao.project.plugin_options import Mode
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 PARTS = {"word/document.xml": "sample.document.xml", "word/footnotes.xml": "sample.footnotes.xml"}
 
 

@@ -6,7 +6,7 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "shenbao"
+PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "shenbao"
 # top to bottom; the top-level modules (cli, __main__, macros) may import anything
 LAYERS = ["importer", "check", "site", "word", "docx", "project", "text", "errors"]
 TOP = {"cli", "__main__", "macros", "__init__"}

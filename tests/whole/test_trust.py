@@ -499,7 +499,7 @@ def test_under_serve_live_reload_may_run():
 
 
 def test_a_fresh_project_and_this_repository_need_no_python_tag():
-    for text in (template_files()["mkdocs.yml"], (Path(__file__).parents[1] / "mkdocs.yml").read_text("utf-8")):
+    for text in (template_files()["mkdocs.yml"], (Path(__file__).parents[2] / "mkdocs.yml").read_text("utf-8")):
         assert "!!python" not in text
 
 

@@ -470,3 +470,45 @@ def test_a_second_level_heading_that_opens_the_file_is_its_page_title_once(tmp_p
     assert not [b for b in sections[0].blocks if b["t"] == "Header"]  # never a page title and a heading again
     assert to_markdown(sections).count("工作进展情况") == 1
     assert report.accounting.lost == 0
+
+
+def test_pictures_in_indented_paragraphs_and_merged_tables_are_copied_and_word_styles_give_way(tmp_path):
+    """Inside a quote (an indented paragraph) or an HTML table (merged cells) a picture is a picture of the
+    project, not a path into the import's scratch folder; a Word character style leaves its text, no markup."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+    from PIL import Image
+
+    from conftest import run_cli
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (40, 30), "white").save(picture)
+    document = Document()
+    document.styles.add_style("fontstyle01", WD_STYLE_TYPE.CHARACTER)
+    document.add_paragraph("某项目研究总结报告")
+    document.add_paragraph("一、研究情况")
+    indented = document.add_paragraph()
+    indented.paragraph_format.left_indent = Pt(48)
+    indented.add_run().add_picture(str(picture), width=Pt(100))
+    styled = document.add_paragraph()
+    styled.paragraph_format.left_indent = Pt(48)
+    styled.add_run("如下所述为本项目的原定技术方案。", style="fontstyle01")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "现场图片"
+    table.cell(1, 0).paragraphs[0].add_run().add_picture(str(picture), width=Pt(80))
+    table.cell(1, 1).text = "说明"
+    document.add_paragraph("正文到此结束。")
+    source = document.save(tmp_path / "report.docx") or tmp_path / "report.docx"
+
+    assert run_cli(tmp_path, "new", "app", "--from", str(source)).returncode == 0
+    app = tmp_path / "app"
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (app / "docs").glob("*.md"))
+    assert ".import-" not in pages and "custom-style" not in pages
+    assert "如下所述为本项目的原定技术方案。" in pages
+    targets = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)|<img src=\"([^\"]+)\"", pages)
+    assert len(targets) == 2, pages
+    for markdown_target, html_target in targets:
+        assert (app / "docs" / (markdown_target or html_target)).is_file()
+    checked = run_cli(app, "check")
+    assert "published-html" not in checked.output, checked.output

@@ -13,11 +13,11 @@ import urllib.request
 
 import docx
 import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from conftest import make_project
 from shenbao.docx import render
 from shenbao.site import layout_preview
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 NEW_TEXT = "新增一段话，用来检验版面预览会随修改而更新。"
 

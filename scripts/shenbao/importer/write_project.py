@@ -182,7 +182,7 @@ def _take_tables(blocks: list[dict], where: str, ctx: Context) -> list[dict]:
                 _describe(out[-1], block["caption_text"])
                 out.append(image_caption(block["caption_text"], ctx))
         else:
-            out.append(block)
+            out.append(_publishable(block, ctx))  # a picture or a Word style inside a quote, a list, a div
     return out
 
 
@@ -251,8 +251,35 @@ def plain_table(block: dict, ctx: Context) -> dict:
     specs = [[spec[0], {"t": "ColWidthDefault"}] for spec in specs]
     head = [head[0], [row_of(r, True) for r in head[1]]]
     bodies = [[b[0], b[1], [row_of(r, True) for r in b[2]], [row_of(r, not simple) for r in b[3]]] for b in bodies]
-    table = {"t": "Table", "c": [["", [], []], [None, []], specs, head, bodies, foot]}
+    table = _publishable({"t": "Table", "c": [["", [], []], [None, []], specs, head, bodies, foot]}, ctx)
     return table if simple else _as_html_raw(table)
+
+
+def _publishable(node, ctx: Context):
+    """Blocks as the build can publish them.
+
+    A picture in a table, a quote or a list is copied into docs/ like any other, not left at the
+    extraction folder's path with Word's size as a style. Word's character styles (spans with only
+    a ``custom-style``) give way to their text: the site's sanitizer would strip their markup anyway.
+    """
+    if isinstance(node, list):
+        out = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == "Span" and _word_style_only(item["c"][0]):
+                out += _publishable(item["c"][1], ctx)
+            else:
+                out.append(_publishable(item, ctx))
+        return out
+    if isinstance(node, dict):
+        if node.get("t") == "Image":
+            return image_inline(node, ctx)
+        return {key: _publishable(value, ctx) for key, value in node.items()}
+    return node
+
+
+def _word_style_only(attr: list) -> bool:
+    identifier, classes, pairs = attr
+    return not identifier and not classes and all(key == "custom-style" for key, _ in pairs)
 
 
 def _pipe_table(table: dict) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import traceback
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,10 +131,6 @@ def run_cli(project: Path, *args: str) -> BuildResult:
     """
     if os.environ.get("SHENBAO_TESTS_IN_SUBPROCESS"):
         return run_cli_process(project, *args)
-    import contextlib
-    import io
-    import traceback
-
     from shenbao import cli
 
     os.environ["NO_MKDOCS_2_WARNING"] = "1"

@@ -51,6 +51,16 @@ def git(project: Path, *args: str, author: str = "甲", date: str = "2024-05-01T
     return result.stdout.strip()
 
 
+def redline_and_revisions(history: History, kept: Path) -> tuple[Path, Path, Path]:
+    """The redline from the history's first commit to its working tree, and FROM's and TO's files
+    as the redline built them (kept in ``kept``, never built again)."""
+    from shenbao.word import redline
+
+    red = redline.make_redline(history.project, history.first, keep=kept)
+    old, new = (next((kept / side / "dist").glob("*.docx")) for side in ("from", "to"))
+    return red, old, new
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)

@@ -14,7 +14,7 @@ from lxml import etree
 
 from accept_reject import Package
 from conftest import NS, ROOT, W, docx_part, libreoffice_changes, paragraph_text, run_cli
-from history import AUTHORS, git, make_history, utc
+from history import AUTHORS, git, make_history, redline_and_revisions, utc
 from shenbao.word import redline, tracked_changes
 
 # one worker builds the history and its two revisions, once: every test here reads them
@@ -29,10 +29,7 @@ def history(tmp_path_factory):
 @pytest.fixture(scope="session")
 def compared(history, tmp_path_factory) -> tuple[Path, Path, Path]:
     """The redline, and FROM's and TO's files as it built them (kept, not built again)."""
-    kept = tmp_path_factory.mktemp("revisions")
-    red = redline.make_redline(history.project, history.first, keep=kept)
-    old, new = (next((kept / side / "dist").glob("*.docx")) for side in ("from", "to"))
-    return red, old, new
+    return redline_and_revisions(history, tmp_path_factory.mktemp("revisions"))
 
 
 @pytest.fixture(scope="session")

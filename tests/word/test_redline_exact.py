@@ -20,6 +20,7 @@ from history import (
     LONG_HEADING,
     MOVED_NOTE,
     make_hard_history,
+    redline_and_revisions,
     utc,
 )
 from ooxml_validation import findings
@@ -37,9 +38,7 @@ def hard(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built(hard, tmp_path_factory) -> tuple[Path, Path, Path]:
     """FROM's and TO's files as the redline built them (kept, not built again), and the redline."""
-    kept = tmp_path_factory.mktemp("hard-revisions")
-    red = redline.make_redline(hard.project, hard.first, keep=kept)
-    old, new = (next((kept / side / "dist").glob("*.docx")) for side in ("from", "to"))
+    red, old, new = redline_and_revisions(hard, tmp_path_factory.mktemp("hard-revisions"))
     return old, new, red
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from shenbao.errors import LocatedError
+from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
 from shenbao.text.textfile import MAX_PAGE_BYTES, TextFileError, convert_to_utf8, read_text
 
@@ -104,12 +104,12 @@ def active_files(docs_dir: Path, shown_root: Path) -> list[str]:
         suffix = path.suffix.lower()
         if suffix in ACTIVE_SUFFIXES:
             problems.append(
-                f"{shown_path(path, shown_root)}: 不能发布 {suffix} 文件：浏览器会执行它（提示：{ACTIVE_HINT}）"
+                f"{shown_path(path, shown_root)}: " + hinted(f"不能发布 {suffix} 文件：浏览器会执行它", ACTIVE_HINT)
             )
         elif suffix in (".svg", ".svgz") and (why := svg_problem(path)):
             problems.append(
-                f"{shown_path(path, shown_root)}: 这个 SVG 图片{why}，浏览器会执行它"
-                "（提示：用 PNG 图片，或删去 SVG 中的脚本、事件属性和外部链接）"
+                f"{shown_path(path, shown_root)}: "
+                + hinted(f"这个 SVG 图片{why}，浏览器会执行它", "用 PNG 图片，或删去 SVG 中的脚本、事件属性和外部链接")
             )
     return problems
 

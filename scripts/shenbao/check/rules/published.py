@@ -38,8 +38,8 @@ def published_html(page: Page, context: Context) -> Iterator[Finding]:
         rendered = rendered_page(page, context.project.figures, context.project.exhibits, context.project.docs_dir)
     except RenderError as error:
         line = page.body_start + error.line if error.line else page.body_start + 1
-        message, _, hint = error.message.partition("（提示：")
-        yield Finding(line, 1, message, error.hint or hint.removesuffix("）"))
+        # a macro's PluginError arrives with its hint already written into the message
+        yield Finding(line, 1, error.message, error.hint)
         return
     except (ShenbaoError, KeyError, jinja2.TemplateError, PluginError):
         return  # an unknown figure or exhibit, a macro's mistake: the template and reference rules say it

@@ -494,6 +494,15 @@ def test_the_policy_stands_before_every_script_right_after_the_charset():
     assert html.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"')
 
 
+def test_the_marked_navigation_is_not_read_and_a_script_in_it_is_refused():
+    nav = f"{csp.NO_SCRIPTS[0]}<nav><script>alert(2)</script></nav>{csp.NO_SCRIPTS[1]}"
+    html = PAGE.format(content="<p>x</p>").replace("<article>", nav + "<article>")
+    published = csp.with_policy(html, "<p>x</p>")
+    policy = csp.policy(html, "<p>x</p>")
+    assert csp.script_hash("alert(2)") not in policy and csp.script_hash("var palette=1") in policy
+    assert csp.NO_SCRIPTS[0] not in published and csp.NO_SCRIPTS[1] not in published and "<nav>" in published
+
+
 def test_under_serve_live_reload_may_run():
     assert "script-src 'self' 'unsafe-inline';" in csp.policy(PAGE.format(content=""), "", serving=True)
 

@@ -12,6 +12,13 @@ theme has rendered it: it allows exactly the inline scripts the theme wrote, by
 their SHA-256 hash, and none that sits inside the page's content. ``'unsafe-inline'``
 is never given to scripts in a built site.
 
+Reading every page whole would cost more than MkDocs' own work on a large
+application: Material writes the whole navigation into every page, so a page
+grows with the number of pages. Our theme marks the navigation and table of
+contents (``NO_SCRIPTS``), which hold no script; they are left out of the reading
+like the content. Leaving text out can only take hashes away, never add one: a
+script inside a marked region would be refused, not allowed.
+
 Under ``mkdocs serve`` MkDocs adds a live-reload script to every response whose
 text carries a per-request number, so it cannot be hashed in advance; there, and
 only there, scripts get ``'unsafe-inline'`` (a hash in the same list would switch
@@ -40,6 +47,10 @@ BASE = (
     "base-uri 'self'",
     "form-action 'none'",
 )
+
+
+# Around Material's site_nav block in our theme's main.html; taken out of the published page.
+NO_SCRIPTS = ("<!--shenbao:no-scripts-->", "<!--/shenbao:no-scripts-->")
 
 
 class _InlineScripts(HTMLParser):
@@ -85,11 +96,20 @@ def policy(html: str, content: str, serving: bool = False) -> str:
     if serving:
         scripts = "script-src 'self' 'unsafe-inline'"  # live reload's per-request script: see the module's note
     else:
-        theme_only = html.replace(content, "") if content else html
+        theme_only = _without_marked(html.replace(content, "") if content else html)
         refused = set(inline_scripts(content)) if content else set()
         hashes = sorted({script_hash(text) for text in inline_scripts(theme_only) if text not in refused})
         scripts = " ".join(["script-src 'self'", *hashes])
     return "; ".join([BASE[0], scripts, *BASE[1:]])
+
+
+def _without_marked(html: str) -> str:
+    """The page without its marked regions (the navigation): they hold no script of the theme's."""
+    start = html.find(NO_SCRIPTS[0])
+    end = html.find(NO_SCRIPTS[1], start)
+    if start < 0 or end < 0:
+        return html
+    return html[:start] + _without_marked(html[end + len(NO_SCRIPTS[1]) :])
 
 
 _CHARSET = '<meta charset="utf-8">'
@@ -101,6 +121,8 @@ def with_policy(html: str, content: str, serving: bool = False) -> str:
     Right after the charset declaration, which must stay within the page's first bytes.
     """
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, content, serving)}">'
+    for marker in NO_SCRIPTS:
+        html = html.replace(marker, "")
     for anchor in (_CHARSET, "<head>"):
         start = html.find(anchor)
         if start >= 0:

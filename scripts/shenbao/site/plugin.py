@@ -42,6 +42,7 @@ from shenbao.site import (
     readiness,
     sanitize,
     screen_copies,
+    search_words,
     theme_cache,
 )
 from shenbao.site.macros import chart_uri
@@ -75,6 +76,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._started = False
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
+        self._search_words: search_words.RememberedWords | None = None
 
     # --- the process ----------------------------------------------------------------
 
@@ -93,6 +95,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._cancel_export()
 
     def on_build_error(self, *, error):
+        self._remember_search_words(prune=False)
         self._waiting_export = None
         self._end_checks()
         self._cancel_export()
@@ -147,6 +150,15 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         # in extra, not in each page's metadata: see macros.on_post_page_macros
         config.extra["page_dates"] = page_dates(Path(config.docs_dir))
         return config
+
+    def on_pre_build(self, *, config):
+        # after every plugin's on_config, whatever their order: search makes its index there
+        self._search_words = search_words.remember_search_words(config.plugins, self.project.root)
+
+    def _remember_search_words(self, prune: bool) -> None:
+        remembered, self._search_words = self._search_words, None
+        if remembered is not None:
+            remembered.close(prune)
 
     @property
     def mode(self) -> Mode:
@@ -290,6 +302,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def on_post_build(self, config):
         self._end_checks()  # read by the checklist page by now, if it was built
+        self._remember_search_words(prune=not self.serving)  # serve --dirty builds only the changed pages
         if self.serving:  # the browser reloads now; the DOCX follows when pandoc is done
             waiting, self._waiting_export = self._waiting_export, None
             if waiting is not None:
@@ -386,7 +399,7 @@ def published_html(html: str, uri: str, docs_name: str) -> str:
     build must not fail on a page whose only fault is markup the reader never needed.
     """
     for removal in sanitize.removals(html):
-        log.warning(f"{docs_name}/{uri}: {sanitize.removal_message(removal)}（提示：{sanitize.REMOVAL_HINT}）")
+        log.warning(f"{docs_name}/{uri}: " + hinted(sanitize.removal_message(removal), sanitize.REMOVAL_HINT))
     return sanitize.clean(html)
 
 

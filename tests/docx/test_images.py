@@ -143,6 +143,8 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
         stored = {i.compress_type for i in docx.infolist() if i.filename.endswith((".jpg", ".jpeg"))}
     assert stored == {zipfile.ZIP_STORED}, "photos are not deflated again when the package is rewritten"
     sizes = sorted(Image.open(io.BytesIO(data)).size for data in media)
+    cache = {path.read_bytes() for path in (root / ".cache" / "images").iterdir() if path.suffix == ".jpg"}
+    assert all(data in cache for data in media), "each picture in the DOCX is its print copy, not a stand-in"
     upright = images.fitted((1800, 2400), box)  # the first photo was taken sideways
     assert sizes == sorted([images.fitted((2400, 1800), box)] * 2 + [upright])
     assert all(not exif_of(data).get_ifd(GPS_IFD) and MODEL not in exif_of(data) for data in media)
@@ -182,6 +184,21 @@ def test_print_copies_are_given_their_printed_size_unless_the_page_gives_one(tmp
     resources = {"img/a.jpg": str(copy)}
     text = export.rewrite_page(page, export.Anchors([page]), "p0-", resources, {str(copy): size})
     assert text.split("\n\n") == [f"![甲]({copy}){size}", f"![乙]({copy}){{width=50%}}", "![丙](img/b.jpg)\n"]
+
+
+def test_pandoc_is_given_a_stand_in_it_sizes_as_the_print_copy(tmp_path):
+    copy = images.cached_copy(phone_photo(tmp_path / "a.jpg"), export.print_box(DEFAULT), tmp_path / "cache")
+    made = images.stand_ins([str(copy), str(copy)], tmp_path)
+    ((path, stand_in),) = made.values()
+    assert Path(path).read_bytes() == stand_in and len(stand_in) < 2000 < copy.stat().st_size
+    with Image.open(copy) as printed, Image.open(io.BytesIO(stand_in)) as standing:
+        assert (standing.size, standing.info["dpi"]) == (printed.size, printed.info["dpi"])
+        with pytest.raises(OSError):
+            standing.load()  # no picture in it: nothing of the photo is deflated twice
+    other = images.jpeg_stand_in(copy.read_bytes(), b"another")
+    assert other != stand_in and b"another" in other
+    assert images.jpeg_stand_in(b"\x89PNG\r\n\x1a\n", b"x") is None
+    assert images.jpeg_stand_in(b"\xff\xd8\xff\xe0\x00", b"x") is None  # cut off inside its header
 
 
 def test_an_image_without_dpi_is_left_for_pandoc_to_measure(tmp_path):

@@ -366,9 +366,12 @@ def current_word_mode(settings: etree._Element) -> None:
     package.child(settings, "characterSpacingControl").set(package.w("val"), CHARACTER_SPACING_CONTROL)
 
 
-def finish_docx(path: Path, job: DocxJob, sources: list[str] | None = None) -> None:
+def finish_docx(
+    path: Path, job: DocxJob, sources: list[str] | None = None, swaps: dict[bytes, Path] | None = None
+) -> None:
     """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties;
-    given ``sources``, the source anchors' name table too (``source_anchors``).
+    given ``sources``, the source anchors' name table too (``source_anchors``); given ``swaps``, each
+    picture pandoc embedded as a stand-in becomes the print copy it stands for.
 
     The package is rewritten once, part by part (zlib and lxml do the work): each
     rewrite parses the body and writes every part again, photos included.
@@ -383,7 +386,7 @@ def finish_docx(path: Path, job: DocxJob, sources: list[str] | None = None) -> N
         anchor_edits, add = source_anchors.store_edits(sources)
         for name, edit in anchor_edits.items():
             edits[name] = _then(edits[name], edit) if name in edits else edit
-    package.rewrite_parts(path, edits, add=add)
+    package.rewrite_parts(path, edits, add=add, swaps=swaps)
 
 
 def _then(first: package.Edit, second: package.Edit) -> package.Edit:
@@ -434,14 +437,33 @@ def write_docx(
     if job.image_cache is not None:
         document, sizes = with_print_images(document, job.sources, job.layout, job.image_cache)
     try:
-        markdown = assemble(document, job, page_numbers, sizes=sizes)
-        run_pandoc(markdown, partial, job)
-        finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()])
+        with tempfile.TemporaryDirectory(prefix="shenbao-stand-ins-") as scratch:
+            document, sizes, swaps = with_stand_ins(document, sizes, Path(scratch))
+            markdown = assemble(document, job, page_numbers, sizes=sizes)
+            run_pandoc(markdown, partial, job)
+        finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()], swaps)
         if current():
             os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
     return output
+
+
+def with_stand_ins(
+    document: Document, sizes: dict[str, str], folder: Path
+) -> tuple[Document, dict[str, str], dict[bytes, Path]]:
+    """The document with each sized JPEG print copy replaced by a stand-in (``images.jpeg_stand_in``).
+
+    Also gives the sizes by the stand-ins' paths and, for ``finish_docx``, the copy to
+    put in place of each stand-in's bytes.
+    """
+    made = images.stand_ins([copy for copy in document.resources.values() if copy in sizes], folder)
+    if not made:
+        return document, sizes, {}
+    resources = {uri: made[copy][0] if copy in made else copy for uri, copy in document.resources.items()}
+    sizes = {made[copy][0] if copy in made else copy: size for copy, size in sizes.items()}
+    swaps = {stand_in: Path(copy) for copy, (_, stand_in) in made.items()}
+    return replace(document, resources=resources), sizes, swaps
 
 
 def export(document: Document, output: Path, job: DocxJob, current: Callable[[], bool] = lambda: True) -> Path:

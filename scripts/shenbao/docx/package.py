@@ -383,10 +383,12 @@ def rewrite_parts(
     edits: dict[str, Edit],
     add: dict[str, bytes] | None = None,
     output: Path | None = None,
+    swaps: dict[bytes, Path] | None = None,
 ) -> Path:
     """Rewrite a package part by part: each named part is parsed, edited in place and written back.
 
-    Parts in ``add`` are written (replacing any of that name). The new package
+    Parts in ``add`` are written (replacing any of that name); a media part whose
+    bytes are a key of ``swaps`` gets that file's content. The new package
     replaces ``path`` (or becomes ``output``) only once it is complete.
     """
     add = add or {}
@@ -402,6 +404,8 @@ def rewrite_parts(
                     root = parse(data)
                     edits[item.filename](root)
                     data = serialize(root)
+                elif swaps and item.filename.startswith("word/media/") and data in swaps:
+                    data = swaps[data].read_bytes()
                 # a JPEG does not deflate: compressing it again would only cost time (0.1 s per MB)
                 compression = zipfile.ZIP_STORED if _already_compressed(item.filename) else zipfile.ZIP_DEFLATED
                 target.writestr(item, data, compress_type=compression)

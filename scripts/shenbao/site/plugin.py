@@ -11,6 +11,7 @@ process, so everything that belongs to one build is made afresh in
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from html import escape as html_escape
@@ -95,6 +96,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._cancel_export()
 
     def on_build_error(self, *, error):
+        gc.unfreeze()
         self._remember_search_words(prune=False)
         self._waiting_export = None
         self._end_checks()
@@ -149,6 +151,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             config.nav.append({changes_page.title(self.config.since): changes_page.CHANGES_PAGE})
         # in extra, not in each page's metadata: see macros.on_post_page_macros
         config.extra["page_dates"] = page_dates(Path(config.docs_dir))
+        gc.freeze()  # the project's figures live until the build ends: see on_env
         return config
 
     def on_pre_build(self, *, config):
@@ -280,6 +283,10 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def on_env(self, env, config, files):
         env.bytecode_cache = theme_cache.THEME_TEMPLATES  # Material compiled once per process, not per build
+        # Every page, its navigation and the project's figures are made by now and live until the build
+        # ends; the cycle collector would walk them all again in each full collection while MkDocs
+        # renders the templates (a second of a 1000-page build). Frozen until on_post_build.
+        gc.freeze()
         document = self.document
         document.map_markdown(self.project.exhibits.resolve)
         items = document.open_items()
@@ -301,6 +308,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         return env
 
     def on_post_build(self, config):
+        gc.unfreeze()  # what the build made can be collected again (serve keeps this process)
         self._end_checks()  # read by the checklist page by now, if it was built
         self._remember_search_words(prune=not self.serving)  # serve --dirty builds only the changed pages
         if self.serving:  # the browser reloads now; the DOCX follows when pandoc is done

@@ -87,6 +87,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._started = True
 
     def on_shutdown(self):
+        gc.unfreeze()  # a build that stopped in another plugin's on_config never reached on_post_build
         # MkDocs keeps a plugin with on_startup for the whole process: the next build in it
         # (a second `build` from Python, not a serve) must not inherit this one's preview
         if self._previewer is not None:

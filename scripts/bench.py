@@ -20,8 +20,10 @@ and two cases of their own:
   serve   seconds from saving a page to the served site showing it, under
           ``shenbao serve`` and under plain ``mkdocs serve`` of the same pages
 
-Usage: python scripts/bench.py [--pages 20 200 1000] [--runs 5] [--photos 100] [--no-warmup]
-       make bench BENCH_ARGS="--pages 2 --runs 1 --photos 2 --no-warmup"   (the test suite's smoke run)
+Usage: python scripts/bench.py [--pages 20 200 1000] [--runs 5] [--photos 100] [--photo-size 4000x3000]
+                              [--serve-settle 1.0] [--no-warmup]
+       make bench BENCH_ARGS="--pages 2 --runs 1 --photos 2 --photo-size 400x300 --serve-settle 0 --no-warmup"
+       (the test suite's smoke run: every case, at a size that proves it runs, not what it costs)
 """
 
 from __future__ import annotations
@@ -338,13 +340,13 @@ def phone_photo(path: Path, seed: int, size: tuple[int, int] = PHOTO_SIZE) -> No
     image.save(path, "JPEG", quality=92)
 
 
-def add_photos(app: Path, count: int) -> Path:
+def add_photos(app: Path, count: int, size: tuple[int, int] = PHOTO_SIZE) -> Path:
     """The application with ``count`` photos on a page of its own, as a copy beside it."""
     photos = app.with_name(app.name + "-photos")
     shutil.copytree(app, photos, ignore=shutil.ignore_patterns("site", "dist", ".cache"))
     (photos / "docs" / "photos").mkdir()
     for number in range(count):
-        phone_photo(photos / "docs" / "photos" / f"{number + 1:03d}-现场照片{number + 1}.jpg", number)
+        phone_photo(photos / "docs" / "photos" / f"{number + 1:03d}-现场照片{number + 1}.jpg", number, size)
     (photos / "docs" / "zz-photos.md").write_text(PHOTO_PAGE, encoding="utf-8")
     return photos
 
@@ -353,11 +355,14 @@ def docx_megabytes(app: Path) -> float:
     return max(p.stat().st_size for p in (app / "dist").glob("*.docx")) / 1_000_000
 
 
-def run_photos(ours: Path, count: int, runs: int) -> dict[str, float]:
+def run_photos(
+    ours: Path, count: int, runs: int, size: tuple[int, int] = PHOTO_SIZE, warmup: bool = True
+) -> dict[str, float]:
     """Seconds of the build with photos (cold and warm image cache) and without, and the DOCX's MB."""
-    with_photos = add_photos(ours, count)
+    with_photos = add_photos(ours, count, size)
     build = ["shenbao", "build"]
-    measure(ours, "python", build)  # the application without photos, warm, as the baseline
+    if warmup:
+        measure(ours, "python", build)  # the application without photos, warm, as the baseline
     cold, warm, plain = [], [], []
     for _ in range(runs):
         shutil.rmtree(with_photos / ".cache" / "images", ignore_errors=True)
@@ -366,6 +371,7 @@ def run_photos(ours: Path, count: int, runs: int) -> dict[str, float]:
         plain.append(measure(ours, "python", build)[0])
     return {
         "photos": count,
+        "size": size,
         "docx MB": docx_megabytes(with_photos),
         "docx MB without": docx_megabytes(ours),
         "cold s": statistics.median(cold),
@@ -400,7 +406,7 @@ def _wait_for(url: str, text: str, timeout: float) -> float:
     raise SystemExit(f"serve: {url} did not show {text!r} within {timeout:.0f} s")
 
 
-def serve_reloads(app: Path, command: list[str], runs: int, timeout: float = 300) -> float:
+def serve_reloads(app: Path, command: list[str], runs: int, settle: float = 1.0, timeout: float = 300) -> float:
     """Median seconds from saving a page to the server sending the page with the change."""
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -417,13 +423,14 @@ def serve_reloads(app: Path, command: list[str], runs: int, timeout: float = 300
     url = f"http://127.0.0.1:{port}/page0000.html"
     try:
         _wait_for(url, "工作情况", timeout)
-        time.sleep(1.0)  # the first build's DOCX, the watcher settling
+        time.sleep(settle)  # the first build's DOCX, the watcher settling
         seconds = []
         for run in range(runs):
             marker = f"保存标记{run}号"
             page.write_text(original + f"\n{marker}。\n", encoding="utf-8")
             seconds.append(_wait_for(url, marker, timeout))
-            time.sleep(0.5)
+            if run < runs - 1:
+                time.sleep(0.5)  # the rebuild's DOCX, before the next save
         return statistics.median(seconds)
     finally:
         page.write_text(original, encoding="utf-8")
@@ -435,15 +442,15 @@ def serve_reloads(app: Path, command: list[str], runs: int, timeout: float = 300
             server.wait()
 
 
-def run_serve(ours: Path, plain: Path, runs: int) -> dict[str, float]:
+def run_serve(ours: Path, plain: Path, runs: int, settle: float = 1.0) -> dict[str, float]:
     for app in (ours, plain):  # serve's own pages are served at .html, as build writes them
         config = app / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
         if "use_directory_urls" not in text:
             config.write_text(text + "use_directory_urls: false\n", encoding="utf-8")
     return {
-        "plain s": serve_reloads(plain, ["mkdocs", "serve"], runs),
-        "serve s": serve_reloads(ours, ["shenbao", "serve"], runs),
+        "plain s": serve_reloads(plain, ["mkdocs", "serve"], runs, settle),
+        "serve s": serve_reloads(ours, ["shenbao", "serve"], runs, settle),
     }
 
 
@@ -452,7 +459,7 @@ def case_report(photos: dict[str, float] | None, serve: dict[str, float] | None,
     if photos:
         lines += [
             "",
-            f"photos ({pages} pages + {photos['photos']} photos of {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]}):",
+            f"photos ({pages} pages + {photos['photos']} photos of {photos['size'][0]}×{photos['size'][1]}):",
             "",
             "| photos | DOCX MB | DOCX MB without | cold s | warm s | without s | warm/without |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -470,6 +477,14 @@ def case_report(photos: dict[str, float] | None, serve: dict[str, float] | None,
     return "\n".join(lines)
 
 
+def photo_size(text: str) -> tuple[int, int]:
+    """``WxH`` (or ``W×H``) as pixels, for ``--photo-size``."""
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not sep or not width.isdigit() or not height.isdigit() or int(width) < 16 or int(height) < 16:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WxH with both at least 16, e.g. 400x300")
+    return int(width), int(height)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", "--sizes", dest="sizes", type=int, nargs="+", default=[20, 200, 1000])
@@ -478,9 +493,17 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=100, help="photos in the photo case (0: no photo case)")
     parser.add_argument("--case-pages", type=int, default=None, help="pages of the photo and serve cases")
     parser.add_argument("--no-serve", dest="serve", action="store_false", help="skip the serve case")
+    parser.add_argument(
+        "--photo-size", type=photo_size, default=PHOTO_SIZE, metavar="WxH", help="pixels of each photo (4000x3000)"
+    )
+    parser.add_argument(
+        "--serve-settle", type=float, default=1.0, metavar="S", help="seconds between the first page and the first save"
+    )
     args = parser.parse_args()
     if min(args.sizes) < 1 or args.runs < 1 or args.photos < 0:
         parser.error("--pages and --runs must be at least 1")
+    if args.serve_settle < 0:
+        parser.error("--serve-settle must not be negative")
     started = time.perf_counter()
     results = run(args.sizes, args.runs, args.warmup)
     print(report(results, args.runs))
@@ -488,9 +511,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="shenbao-bench-cases-") as scratch:
         ours, plain = make_applications(Path(scratch), pages)
         (plain / "docs" / "funding.svg").write_text(PLACEHOLDER_SVG, encoding="utf-8")
-        photos = run_photos(ours, args.photos, args.runs) if args.photos else None
+        photos = run_photos(ours, args.photos, args.runs, args.photo_size, args.warmup) if args.photos else None
         print("  photo case measured", file=sys.stderr)
-        serve = run_serve(ours, plain, args.runs) if args.serve else None
+        serve = run_serve(ours, plain, args.runs, args.serve_settle) if args.serve else None
         print(case_report(photos, serve, pages))
     print(f"(benchmark took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
     return 0

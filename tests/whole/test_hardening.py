@@ -269,7 +269,12 @@ def test_a_symlinked_file_is_not_published_even_by_check_fix(project):
 @pytest.mark.slow
 def test_make_bench_runs_at_a_tiny_size():
     result = subprocess.run(
-        ["make", "--no-print-directory", "bench", "BENCH_ARGS=--pages 2 --runs 1 --photos 2 --no-warmup"],
+        [
+            "make",
+            "--no-print-directory",
+            "bench",
+            "BENCH_ARGS=--pages 2 --runs 1 --photos 2 --photo-size 400x300 --serve-settle 0 --no-warmup",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -278,6 +283,7 @@ def test_make_bench_runs_at_a_tiny_size():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| 2 |" in result.stdout
     assert re.search(r"^\| 2 \| \d+\.\d \| .* \| \d+\.\d\d \|$", result.stdout, re.M), "the photo case"
+    assert "2 photos of 400×300" in result.stdout
     assert re.search(r"^ratio serve/plain at 2 pages: \d+\.\d\d$", result.stdout, re.M), "the serve case"
 
 

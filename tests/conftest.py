@@ -45,6 +45,31 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+class _GroupSuffix:
+    """``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker by a ``@group`` suffix
+    that pytest-xdist 3.8 writes to ``item._nodeid``; pytest 9.2 reads an item's id from ``item._id``,
+    so the suffix was lost and each group's tests, and their history of builds, were spread over both
+    workers (pytest-dev/pytest-xdist#1386). Until xdist writes it where pytest reads it, it is copied."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest-xdist has written the suffix
+    def pytest_collection_modifyitems(self, items):
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            grouped = item.__dict__.get("_nodeid")
+            if grouped and grouped != item.nodeid:
+                item._id = NodeId.parse(grouped)
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # an xdist worker: the ids it reports are what the groups go by
+        try:
+            import _pytest.nodeid  # noqa: F401  (pytest 9.2's structured ids; older pytest needs nothing)
+        except ImportError:
+            return
+        config.pluginmanager.register(_GroupSuffix(), "shenbao-xdist-group-suffix")
+
+
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")

@@ -43,6 +43,12 @@ def known_names(macros: dict[str, Callable]) -> set[str]:
     return set(macros) | set(VARIABLES) | set(environment().globals) | JINJA_NAMES
 
 
+@functools.lru_cache(maxsize=4096)  # five rules read each page's calls; parsing them once is enough
+def calls_of(text: str) -> list[Call] | None:
+    """``simple_calls``, remembered for the run: the calls are read, never changed."""
+    return simple_calls(text)
+
+
 def rendered_page(page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir: Path) -> str:
     """The page's Markdown after its template, rendered as the build renders it: the same sandbox,
     the same budget, the same context (our macros and the page's metadata), so ``check`` never
@@ -53,7 +59,7 @@ def rendered_page(page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir:
 def render_text(text: str, page: Page, figures: FigureBook, exhibits: Exhibits, docs_dir: Path) -> str:
     """Template text of ``page`` (all of it, or one of its lines) rendered the build's way."""
     macros = page_macros(figures, exhibits, page)
-    calls = simple_calls(text)
+    calls = calls_of(text)
     if calls is not None:
         return render_calls(text, calls, macros)
     meta = {key: value for key, value in page.meta.items() if key not in sandbox.UNSAFE_NAMES}
@@ -94,7 +100,7 @@ def macro_uses(page: Page) -> list[MacroUse] | None:
 
 @functools.lru_cache(maxsize=4096)  # four rules ask for each page's uses; reading them once is enough
 def _uses_in(text: str) -> list[MacroUse] | None:
-    calls = simple_calls(text)
+    calls = calls_of(text)
     if calls is not None:
         return [MacroUse(_kind(c.macro), c.macro, c.argument, c.line, _column(text, c)) for c in calls]
     try:

@@ -6,11 +6,20 @@ from collections.abc import Iterator
 
 from shenbao.check.context import Context
 from shenbao.check.page import Page
-from shenbao.check.rendering import EXHIBIT, FIGURE, OTHER, environment, known_names, macro_uses, page_macros
+from shenbao.check.rendering import (
+    EXHIBIT,
+    FIGURE,
+    OTHER,
+    calls_of,
+    environment,
+    known_names,
+    macro_uses,
+    page_macros,
+)
 from shenbao.check.rule import PAGE, PROJECT, Finding, rule
 from shenbao.project.figures import BUILD_FIGURES, closest_names
 from shenbao.site.sandbox import RULE as TEMPLATE_UNSAFE
-from shenbao.site.template_calls import MACRO_ARGUMENTS_RULE, check_calls, check_template, simple_calls
+from shenbao.site.template_calls import MACRO_ARGUMENTS_RULE, check_calls, check_template
 from shenbao.text import scanner
 
 
@@ -73,7 +82,7 @@ def unknown_exhibit(page: Page, context: Context) -> Iterator[Finding]:
 def _template_problems(page: Page, context: Context) -> list:
     """Every problem of the page's template code; figures and exhibits are left to their own rules."""
     known = known_names(page_macros(context.project.figures, context.project.exhibits, page))
-    calls = simple_calls(page.text)
+    calls = calls_of(page.text)
     if calls is not None:  # nothing but macro calls: their names are all there is to check
         return check_calls(calls, _Everything(), known, _Everything())
     return check_template(page.text, environment(), _Everything(), known, _Everything(), context.project.docs_dir)

@@ -96,7 +96,7 @@ def build(
     from shenbao.project.plugin_options import PLUGIN_NAME
     from shenbao.site import readiness
 
-    readiness.use_checks(_run_checks)  # check sits above the site: it is handed down, not imported
+    readiness.use_checks(_run_checks, CHECK_MODULES)  # check sits above the site: it is handed down, not imported
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
     root = config_path.parent
@@ -139,6 +139,9 @@ def _preview_pages(pdf: Path, dist: Path) -> Path:
     shutil.copyfile(pdf, folder / pdf.name)
     render.pdf_to_png(folder / pdf.name, folder / "pages")
     return folder
+
+
+CHECK_MODULES = ("shenbao.cli", "shenbao.check.runner")  # what _run_checks needs in the build's check process
 
 
 def _run_checks(root: Path):
@@ -288,7 +291,7 @@ def _serve(config_file: str, dev_addr: str) -> int:
 
     from shenbao.site import readiness
 
-    readiness.use_checks(_run_checks)  # the checklist shows check's status after every rebuild
+    readiness.use_checks(_run_checks, CHECK_MODULES)  # the checklist shows check's status after every rebuild
     config_path = Path(config_file).resolve()
     _quiet_logging(False, config_path)  # errors in Chinese, as build says them
     logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", each rebuild

@@ -65,7 +65,7 @@ def test_the_build_runs_the_checks_in_a_process_of_their_own_with_the_same_answe
     page.write_text(page.read_text(encoding="utf-8") + f"\n{ERROR_LINE}\n", encoding="utf-8")
     monkeypatch.setattr(readiness, "_checks", cli._run_checks)
     pending = readiness.PendingChecks(project)
-    assert pending._job.process.pid != os.getpid()
+    assert pending._started().process.pid != os.getpid()
     status = pending.status()
     assert status == readiness.check_status(project) and len(status.errors) == 1
     pending.cancel()  # after it is done: nothing to end, nothing raised

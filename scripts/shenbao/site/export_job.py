@@ -54,6 +54,14 @@ def _main_left_alone():
         sys.modules["__main__"] = main
 
 
+def preload(*modules: str) -> None:
+    """More modules for the fork server to import once, for what the processes it forks will run.
+
+    Only a server not yet started takes them; a process that needs one it lacks imports it itself.
+    """
+    PRELOAD.extend(module for module in modules if module not in PRELOAD)
+
+
 def start_server() -> None:
     """Start the fork server now, so its imports overlap with MkDocs reading the pages."""
     multiprocessing.set_forkserver_preload(PRELOAD)

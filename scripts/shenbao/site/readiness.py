@@ -7,6 +7,7 @@ checks to ask and says so rather than claiming the document is ready.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +34,14 @@ NOT_RUN = CheckStatus(ran=False)
 _checks: Callable[[Path], CheckStatus] | None = None
 
 
-def use_checks(run: Callable[[Path], CheckStatus]) -> None:
+def use_checks(run: Callable[[Path], CheckStatus], modules: tuple[str, ...] = ()) -> None:
+    """Hand the checks down; ``modules`` are what they import, loaded once in the fork server
+    (``export_job``) instead of in every build's check process."""
+    from shenbao.site import export_job
+
     global _checks
     _checks = run
+    export_job.preload(*modules)
 
 
 def check_status(root: Path) -> CheckStatus:
@@ -53,21 +59,36 @@ class PendingChecks:
     """
 
     def __init__(self, root: Path):
+        self.root = root
+        self._job = None
+        # Starting the process waits for the fork server to finish importing its modules (0.3 s):
+        # MkDocs reads the pages meanwhile instead of waiting with it.
+        self._starting = threading.Thread(target=self._start, daemon=True) if _checks is not None else None
+        if self._starting is not None:
+            self._starting.start()
+
+    def _start(self) -> None:
         from shenbao.site import export_job
 
-        self.root = root
-        self._job = export_job.ExportJob(_checks, root=root) if _checks is not None else None
+        self._job = export_job.ExportJob(_checks, root=self.root)
+
+    def _started(self):
+        if self._starting is not None:
+            self._starting.join()
+        return self._job
 
     def status(self) -> CheckStatus:
-        if self._job is None:
-            return NOT_RUN
+        job = self._started()
+        if job is None:
+            return NOT_RUN if _checks is None else check_status(self.root)  # the process did not start
         from shenbao.site import export_job
 
         try:
-            return self._job.wait()
+            return job.wait()
         except export_job.ExportFailed:  # said again, in its own words and at its place, by running them here
             return check_status(self.root)
 
     def cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        job = self._started()
+        if job is not None:
+            job.cancel()

@@ -70,7 +70,10 @@ class PendingChecks:
     def _start(self) -> None:
         from shenbao.site import export_job
 
-        self._job = export_job.ExportJob(_checks, root=self.root)
+        try:
+            self._job = export_job.ExportJob(_checks, root=self.root)
+        except (OSError, RuntimeError):  # no process to be had: status() runs the checks here instead
+            self._job = None
 
     def _started(self):
         if self._starting is not None:

@@ -53,15 +53,16 @@ class RememberedWords:
         except (OSError, sqlite3.Error) as error:
             self._off(error)
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, again: bool = True) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
         try:
             db.execute("CREATE TABLE IF NOT EXISTS words (key BLOB PRIMARY KEY, words TEXT NOT NULL, build INTEGER)")
-        except sqlite3.DatabaseError:  # not a database (a broken or foreign file): start again
+        except sqlite3.DatabaseError:
             db.close()
-            self.path.unlink()
-            db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
-            db.execute("CREATE TABLE words (key BLOB PRIMARY KEY, words TEXT NOT NULL, build INTEGER)")
+            if not again:
+                raise
+            self.path.unlink()  # not a database (a broken or foreign file): start again, once
+            return self._open(again=False)
         return db
 
     def _off(self, error: Exception) -> None:

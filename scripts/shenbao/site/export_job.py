@@ -111,7 +111,8 @@ class ExportJob:
                 self.process.join()
                 message, result = f"导出进程意外结束（退出码 {self.process.exitcode}）", None
             self.process.join()
-            self._reader.close()
+            with contextlib.suppress(OSError):  # cancel() may have closed it from another thread meanwhile
+                self._reader.close()
             self._outcome = (message, result)
         message, result = self._outcome
         if message is not None:

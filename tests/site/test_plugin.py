@@ -147,6 +147,41 @@ def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
         first.plugins.on_shutdown()
 
 
+def test_a_build_starts_the_export_once_the_last_page_is_read_not_after_the_review_page(tmp_path, monkeypatch):
+    """The review page waits for the checks; the DOCX does not need it, so its export is already running."""
+    from mkdocs.commands.build import build
+
+    from shenbao.site import readiness
+    from shenbao.site.plugin import ShenbaoPlugin
+
+    root = make_project(tmp_path, "draft")
+    order = []
+    status, start_export = readiness.PendingChecks.status, ShenbaoPlugin._start_export
+    monkeypatch.setattr(readiness.PendingChecks, "status", lambda self: order.append("checks") or status(self))
+
+    def recording(self, document, *args):
+        order.append(("export", sorted(page.src_uri for page in document.docx_pages())))
+        start_export(self, document, *args)
+
+    monkeypatch.setattr(ShenbaoPlugin, "_start_export", recording)
+    config = load_config_at(root, tmp_path / "built")
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    pages = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
+    assert order == [("export", pages), "checks"], "every page of the DOCX is in it, and it waits for no check"
+    with zipfile.ZipFile(next((tmp_path / "built" / "downloads").glob("*.docx"))) as archive:
+        assert "主要做法" in archive.read("word/document.xml").decode("utf-8")
+
+
+def load_config_at(root: Path, site: Path):
+    from mkdocs.config import load_config
+
+    return load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -50,6 +50,8 @@ from shenbao.site.macros import chart_uri
 from shenbao.text import scanner
 
 DOWNLOADS = "downloads"
+# the pages the plugin makes for the site alone: the DOCX never waits for them
+SITE_ONLY_PAGES = frozenset({checklist_page.REVIEW_PAGE, changes_page.CHANGES_PAGE, layout_preview.PAGE})
 PRINT_CSS = "assets/layout.css"  # the print style, made from the same layout as the DOCX
 # not below "mkdocs": strict mode would turn this advice into a failed build
 log = logging.getLogger("shenbao")
@@ -78,6 +80,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._lock = threading.Lock()  # under serve a watcher thread reads _export too
         self._previewer: layout_preview.Previewer | None = None  # under serve: 版面预览
         self._search_words: search_words.RememberedWords | None = None
+        self._unread: set[str] = set()  # pages whose Markdown this build has still to make
+        self._document_done = False
 
     # --- the process ----------------------------------------------------------------
 
@@ -184,6 +188,8 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
         self._add_workbook(files, config)
         pages = {f.src_uri: f for f in files.documentation_pages()}
         order = document_order(config.nav, list(pages))
+        self._unread = set(order) - SITE_ONLY_PAGES
+        self._document_done = False
         others = [f for f in files if f.src_uri not in pages]
         return Files([pages[uri] for uri in order] + others)
 
@@ -267,6 +273,9 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
                 raise PluginError(str(error)) from None
         escape_page_meta(page)
         markdown = self.document.add_page(uri, markdown, page.meta)
+        self._unread.discard(uri)
+        if not self._unread:  # the review page may still wait for the checks: the export need not
+            self._document_complete(config)
         return screen_copies.link_screen_copies(markdown, uri, self._photos) if self._photos else markdown
 
     @event_priority(-100)  # after every other plugin has made its HTML
@@ -284,10 +293,22 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
 
     def on_env(self, env, config, files):
         env.bytecode_cache = theme_cache.THEME_TEMPLATES  # Material compiled once per process, not per build
+        self._document_complete(config)  # serve --dirty makes only the changed pages' Markdown
         # Every page, its navigation and the project's figures are made by now and live until the build
         # ends; the cycle collector would walk them all again in each full collection while MkDocs
         # renders the templates (a second of a 1000-page build). Frozen until on_post_build.
         gc.freeze()
+        return env
+
+    def _document_complete(self, config) -> None:
+        """Every page's Markdown is made: settle the document and start its export (once per build).
+
+        Called as soon as the last page is read, before the site's own pages (the review page
+        waits for the checks) and the HTML: the export then runs beside all of that.
+        """
+        if self._document_done:
+            return
+        self._document_done = True
         document = self.document
         document.map_markdown(self.project.exhibits.resolve)
         items = document.open_items()
@@ -306,7 +327,6 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
             self._waiting_export = (document, output, info, preview, after)
         else:  # a build waits for both: the export runs beside MkDocs writing the site
             self._start_export(document, output, info, preview, after)
-        return env
 
     def on_post_build(self, config):
         gc.unfreeze()  # what the build made can be collected again (serve keeps this process)

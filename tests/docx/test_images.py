@@ -143,7 +143,8 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
         stored = {i.compress_type for i in docx.infolist() if i.filename.endswith((".jpg", ".jpeg"))}
     assert stored == {zipfile.ZIP_STORED}, "photos are not deflated again when the package is rewritten"
     sizes = sorted(Image.open(io.BytesIO(data)).size for data in media)
-    cache = {path.read_bytes() for path in (root / ".cache" / "images").iterdir() if path.suffix == ".jpg"}
+    kept = (root / ".cache" / "images").iterdir()
+    cache = {path.read_bytes() for path in kept if path.suffix == ".jpg" and images.STAND_IN not in path.name}
     assert all(data in cache for data in media), "each picture in the DOCX is its print copy, not a stand-in"
     upright = images.fitted((1800, 2400), box)  # the first photo was taken sideways
     assert sizes == sorted([images.fitted((2400, 1800), box)] * 2 + [upright])
@@ -188,9 +189,14 @@ def test_print_copies_are_given_their_printed_size_unless_the_page_gives_one(tmp
 
 def test_pandoc_is_given_a_stand_in_it_sizes_as_the_print_copy(tmp_path):
     copy = images.cached_copy(phone_photo(tmp_path / "a.jpg"), export.print_box(DEFAULT), tmp_path / "cache")
-    made = images.stand_ins([str(copy), str(copy)], tmp_path)
+    made = images.stand_ins([str(copy), str(copy)])
     ((path, stand_in),) = made.values()
     assert Path(path).read_bytes() == stand_in and len(stand_in) < 2000 < copy.stat().st_size
+    assert Path(path).parent == copy.parent, "kept beside the copy, for the next build"
+    header = copy.read_bytes()
+    copy.write_bytes(b"")  # a warm build reads the stand-in it kept, not the copy's header again
+    assert images.stand_ins([str(copy)]) == made
+    copy.write_bytes(header)
     with Image.open(copy) as printed, Image.open(io.BytesIO(stand_in)) as standing:
         assert (standing.size, standing.info["dpi"]) == (printed.size, printed.info["dpi"])
         with pytest.raises(OSError):

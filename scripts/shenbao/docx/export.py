@@ -437,10 +437,9 @@ def write_docx(
     if job.image_cache is not None:
         document, sizes = with_print_images(document, job.sources, job.layout, job.image_cache)
     try:
-        with tempfile.TemporaryDirectory(prefix="shenbao-stand-ins-") as scratch:
-            document, sizes, swaps = with_stand_ins(document, sizes, Path(scratch))
-            markdown = assemble(document, job, page_numbers, sizes=sizes)
-            run_pandoc(markdown, partial, job)
+        document, sizes, swaps = with_stand_ins(document, sizes)
+        markdown = assemble(document, job, page_numbers, sizes=sizes)
+        run_pandoc(markdown, partial, job)
         finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()], swaps)
         if current():
             os.replace(partial, output)
@@ -449,15 +448,13 @@ def write_docx(
     return output
 
 
-def with_stand_ins(
-    document: Document, sizes: dict[str, str], folder: Path
-) -> tuple[Document, dict[str, str], dict[bytes, Path]]:
+def with_stand_ins(document: Document, sizes: dict[str, str]) -> tuple[Document, dict[str, str], dict[bytes, Path]]:
     """The document with each sized JPEG print copy replaced by a stand-in (``images.jpeg_stand_in``).
 
     Also gives the sizes by the stand-ins' paths and, for ``finish_docx``, the copy to
     put in place of each stand-in's bytes.
     """
-    made = images.stand_ins([copy for copy in document.resources.values() if copy in sizes], folder)
+    made = images.stand_ins([copy for copy in document.resources.values() if copy in sizes])
     if not made:
         return document, sizes, {}
     resources = {uri: made[copy][0] if copy in made else copy for uri, copy in document.resources.items()}

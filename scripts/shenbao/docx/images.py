@@ -237,24 +237,48 @@ def jpeg_stand_in(data: bytes, mark: bytes) -> bytes | None:
     return None
 
 
-def stand_ins(copies: list[str], folder: Path) -> dict[str, tuple[str, bytes]]:
-    """For each JPEG print copy: the path of its stand-in in ``folder`` and the stand-in's bytes."""
+def stand_ins(copies: list[str]) -> dict[str, tuple[str, bytes]]:
+    """For each JPEG print copy: the path of its stand-in, kept beside it, and the stand-in's bytes.
+
+    Print copies are named by their content (``cached_copy``), so a stand-in made
+    once for a copy's name stays true: a warm build reads it instead of the copy's header.
+    The copy's name in the stand-in's comment keeps two copies' stand-ins apart
+    even where their headers are alike.
+    """
     made = {}
-    for number, copy in enumerate(dict.fromkeys(copies)):
+    for copy in dict.fromkeys(copies):
         path = Path(copy)
         if SUFFIXES.get(path.suffix.lower()) != "JPEG":
             continue  # a PNG is line art, small: pandoc embeds it as it is
+        target = path.with_name(f"{path.stem}{STAND_IN}{path.suffix.lower()}")
         try:
-            with path.open("rb") as file:
-                header = file.read(1 << 16)
+            stand_in = target.read_bytes()
         except OSError:
-            continue
-        stand_in = jpeg_stand_in(header, f"shenbao stand-in {number} for {path.name}".encode())
+            stand_in = _make_stand_in(path, target)
         if stand_in is not None:
-            target = folder / f"{number}{path.suffix.lower()}"
-            target.write_bytes(stand_in)
             made[copy] = (str(target), stand_in)
     return made
+
+
+STAND_IN = ".stand-in"  # in a stand-in's name, before its suffix
+
+
+def _make_stand_in(copy: Path, target: Path) -> bytes | None:
+    try:
+        with copy.open("rb") as file:
+            header = file.read(1 << 16)
+    except OSError:
+        return None
+    stand_in = jpeg_stand_in(header, f"shenbao stand-in for {copy.name}".encode())
+    if stand_in is None:
+        return None
+    try:
+        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+        partial.write_bytes(stand_in)
+        os.replace(partial, target)  # whole or absent, whichever process writes it
+    except OSError:
+        return None  # a cache that cannot be written: pandoc embeds the copy itself
+    return stand_in
 
 
 # --- the size budget -------------------------------------------------------------------

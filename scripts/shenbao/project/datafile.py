@@ -228,15 +228,21 @@ def _explaining_validator(name: str):
 Explain = Callable[[object, tuple], tuple[str, str]]  # a schema error and its place → message, hint
 
 
-def validate(data, marks: Marks, path, schema: str, explain: Explain) -> None:
-    """Raise a located ``DataFileError`` for the first schema error, said by ``explain``."""
+def conforms(data, schema: str) -> bool:
+    """Whether ``data`` meets the package's schema ``schema``, told fast (why not is ``jsonschema``'s to say)."""
     import fastjsonschema
 
     try:
         _quick_validator(schema)(data)
-        return
     except fastjsonschema.JsonSchemaException:
-        pass  # find out where and why, in the writer's words
+        return False
+    return True
+
+
+def validate(data, marks: Marks, path, schema: str, explain: Explain) -> None:
+    """Raise a located ``DataFileError`` for the first schema error, said by ``explain``."""
+    if conforms(data, schema):
+        return
     errors = sorted(
         _explaining_validator(schema).iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0))
     )

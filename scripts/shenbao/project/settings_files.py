@@ -9,13 +9,9 @@ file that ``check`` rejects is never silently ignored.
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from shenbao.project import datafile
@@ -36,11 +32,14 @@ class SettingsProblem:
     hint: str = ""
 
 
-@functools.cache
+def schema_name(name: str) -> str:
+    """The name of a settings file's schema among the package's: ``check`` for ``check.yml``."""
+    return name.removesuffix(".yml")
+
+
 def schema(name: str) -> dict:
     """The JSON Schema of a settings file, e.g. ``schema("check.yml")``."""
-    text = resources.files("shenbao.project.schemas").joinpath(name.replace(".yml", ".schema.json")).read_text("utf-8")
-    return json.loads(text)
+    return datafile.load_schema(schema_name(name))
 
 
 def read_settings_file(
@@ -71,12 +70,17 @@ def read_settings_file(
         return empty, None, [SettingsProblem(shown, 1, 1, "YAML 格式错误", "检查缩进、冒号后的空格和引号")]
     if data is None:
         return empty, node, []
-    return data, node, validate(data, node, schema(path.name), shown)
+    return data, node, validate(data, node, path.name, shown)
 
 
-def validate(data, node: yaml.Node | None, rules: dict, shown: str) -> list[SettingsProblem]:
-    """Every way ``data`` breaks its schema, at the place in the file it comes from."""
-    errors = sorted(jsonschema.Draft202012Validator(rules).iter_errors(data), key=lambda e: list(e.absolute_path))
+def validate(data, node: yaml.Node | None, name: str, shown: str) -> list[SettingsProblem]:
+    """Every way ``data`` breaks the schema of settings file ``name``, at the place in the file it comes from."""
+    if datafile.conforms(data, schema_name(name)):
+        return []
+    import jsonschema  # only a broken file needs it: keep its import off every check and build
+
+    validator = jsonschema.Draft202012Validator(schema(name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
     problems = []
     for error in errors:
@@ -104,8 +108,8 @@ def place(node: yaml.Node | None, path: tuple) -> tuple[int, int]:
 _TYPES = {"array": "列表", "object": "映射（键: 值）", "string": "文字", "number": "数字", "null": "空"}
 
 
-def explain(error: jsonschema.ValidationError) -> tuple[str, str]:
-    """A schema error in the writer's words, with what to write instead."""
+def explain(error) -> tuple[str, str]:
+    """A schema error (``jsonschema.ValidationError``) in the writer's words, with what to write instead."""
     where = ".".join(str(p) for p in error.absolute_path) or "文件"
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))

@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import os
-import posixpath
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +23,12 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from shenbao.project.document import Document, resolve_path
+from shenbao.project.photo_files import SUFFIXES, is_photo
 from shenbao.text import scanner
 
 PRINT_DPI = 300
 JPEG_QUALITY = 85
 ORIGINAL_QUALITY = 95  # the full-size copy the site links to: EXIF gone, detail kept
-SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 VERSION = "1"  # bump when the way copies are made changes: old cache entries are then not used
 TWIPS_PER_INCH = 1440
 
@@ -47,10 +46,6 @@ class Box:
 
 
 FULL = Box(0, 0)  # no limit: the original's size
-
-
-def is_photo(path: str) -> bool:
-    return posixpath.splitext(path.lower())[1] in SUFFIXES
 
 
 def fitted(size: tuple[int, int], box: Box) -> tuple[int, int]:

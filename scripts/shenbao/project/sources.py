@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lxml import etree
-
 from shenbao.errors import LocatedError, hinted
 from shenbao.project.datafile import shown_path
 from shenbao.text.textfile import MAX_PAGE_BYTES, TextFileError, convert_to_utf8, read_text
@@ -92,7 +90,6 @@ def convert_encodings(root: Path, folders: list[Path]) -> list[str]:
 # Files MkDocs copies into the site as they are, and a browser runs: the sanitizer never sees them.
 ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", ".wasm", ".swf", ".xml", ".xsl"})
 ACTIVE_HINT = "网站只发布页面（.md）、图片和附件；需要的网页效果请告诉维护者，由 shenbao 的主题提供"
-_SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def active_files(docs_dir: Path, shown_root: Path) -> list[str]:
@@ -118,8 +115,11 @@ def svg_problem(path: Path) -> str | None:
     """What in an SVG can run or load: script, event attributes, foreign HTML, links that are not #fragments."""
     if path.suffix.lower() == ".svgz":
         return "是压缩格式，无法检查"
+    from lxml import etree  # only a project with SVG files needs it
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(path.read_bytes(), _SVG_PARSER)
+        root = etree.fromstring(path.read_bytes(), parser)
     except (etree.XMLSyntaxError, ValueError, OSError):
         return "不是有效的 XML，无法检查"
     for element in root.iter():

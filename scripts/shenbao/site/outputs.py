@@ -19,8 +19,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from shenbao.errors import ShenbaoError
 
 SCRATCH_PREFIXES = (".site-", ".preview-")
@@ -56,6 +54,8 @@ def remove_dead_scratch(where: Path) -> None:
                 if time.time() - scratch.stat().st_mtime > UNLOCKED_GRACE_SECONDS:
                     shutil.rmtree(scratch, ignore_errors=True)
                 continue
+            from filelock import FileLock, Timeout  # only where a build writes: `check` never loads it
+
             try:
                 with FileLock(lock_path, timeout=0):
                     shutil.rmtree(scratch, ignore_errors=True)
@@ -73,6 +73,8 @@ def scratch_dir(where: Path, prefix: str = ".site-") -> Iterator[Path]:
         scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
     except OSError as error:
         raise OutputError(f"{where}: 不能写入（{error.strerror}）", "检查文件夹权限和磁盘空间") from None
+    from filelock import FileLock
+
     lock = FileLock(_lock_of(scratch))
     try:
         with lock:

@@ -12,9 +12,9 @@ import html
 import posixpath
 from pathlib import Path
 
-from shenbao.docx.images import SUFFIXES
 from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
+from shenbao.project.photo_files import SUFFIXES
 
 PER_PAGE = 2
 CAPTION_PREFIX = "照片"

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from shenbao.docx import export, images, layout
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.errors import LocatedError, hinted
-from shenbao.project import settings_files, sources
+from shenbao.project import photo_files, settings_files, sources
 from shenbao.project.document import Document, document_order, nav_paths, open_items_report
 from shenbao.project.figures import APPLICANT, SPECIAL_NAMES, TITLE
 from shenbao.project.markers import MISSING, PLACEHOLDER
@@ -207,7 +207,7 @@ class ShenbaoPlugin(BasePlugin[ShenbaoConfig]):
     def _add_photos(self, files: Files, config) -> None:
         """Publish each photo upright and without EXIF, with a screen copy the pages show."""
         docs_dir = Path(config.docs_dir)
-        found = [f for f in files if images.is_photo(f.src_uri) and f.abs_src_path and not f.generated_by]
+        found = [f for f in files if photo_files.is_photo(f.src_uri) and f.abs_src_path and not f.generated_by]
         copies = screen_copies.published_copies(docs_dir, [f.src_uri for f in found], self._image_cache)
         for file in found:
             if file.src_uri in copies:

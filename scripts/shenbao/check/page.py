@@ -28,6 +28,17 @@ def _blank_target(link: re.Match) -> str:
     return link.group(0)[:kept] + MASK * (len(link.group(0)) - kept)
 
 
+def _prose_line(line: str) -> str:
+    # each pattern needs its opening character: most lines of prose have none of them
+    if "<" in line:
+        line = _HTML.sub(blank, line)
+    if "`" in line:
+        line = scanner.INLINE_CODE.sub(blank, line)
+    if "[" in line:
+        line = scanner.LINK.sub(_blank_target, line)
+    return line
+
+
 @dataclass
 class Page:
     path: str  # as shown to the writer, e.g. docs/jiben-qingkuang.md
@@ -61,10 +72,7 @@ class Page:
     @functools.cached_property
     def prose(self) -> list[str]:
         """The masked lines without HTML, link targets and inline code: the words a reader reads."""
-        return [
-            scanner.LINK.sub(_blank_target, scanner.INLINE_CODE.sub(blank, _HTML.sub(blank, line)))
-            for line in self.masked
-        ]
+        return [_prose_line(line) for line in self.masked]
 
     @functools.cached_property
     def links(self) -> list[scanner.Link]:

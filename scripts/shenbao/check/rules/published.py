@@ -45,7 +45,8 @@ def published_html(page: Page, context: Context) -> Iterator[Finding]:
         return
     except (ShenbaoError, KeyError, jinja2.TemplateError, PluginError):
         return  # an unknown figure or exhibit, a macro's mistake: the template and reference rules say it
-    if not any(mark in FOOTNOTE_DEFINITION.sub("", rendered) for mark in MARKUP_MARKS):
+    without_footnote_labels = FOOTNOTE_DEFINITION.sub("", rendered)
+    if not any(mark in without_footnote_labels for mark in MARKUP_MARKS):
         return  # plain text, headings, lists and links within the site: nothing the sanitizer would take
     html = _to_html(rendered)
     reported: set[tuple[int, str]] = set()

@@ -13,11 +13,12 @@ CJK = r"\u3400-\u9fff"
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
-def _replace(pattern: re.Pattern, marks: str, page: Page, message: str, repair) -> Iterator[Finding]:
+def _replace(pattern: re.Pattern, marks, page: Page, message: str, repair) -> Iterator[Finding]:
     """Each match in the page's prose, repaired by ``repair(matched text)``.
 
-    Most lines hold none of the ``marks`` a pattern needs; skipping them is what keeps
-    a check of hundreds of pages quick.
+    Every match holds one of the ``marks`` (characters, or strings where a character
+    alone is too common, as 。 is); most lines hold none, and skipping them is what
+    keeps a check of hundreds of pages quick.
     """
     for number, line in enumerate(page.prose, start=1):
         if not any(mark in line for mark in marks):
@@ -150,7 +151,7 @@ def ellipsis(page: Page, context: Context) -> Iterator[Finding]:
 
     如何修正：`make fix` 换成“……”。
     """
-    yield from _replace(_ELLIPSIS, ".。…", page, "省略号应为“……”", lambda bad: "……")
+    yield from _replace(_ELLIPSIS, ("...", "。。。", "…"), page, "省略号应为“……”", lambda bad: "……")
 
 
 @rule("dash", "破折号写作“——”", fix=SAFE)

@@ -95,7 +95,7 @@ def test_shenbao_after_macros_is_told_to_move_not_to_be_added(tmp_path):
     assert "shenbao 应写在 macros 之前" in result.stderr and "缺少 shenbao" not in result.stderr
 
 
-def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
+def test_two_builds_in_one_serve_process_share_no_state(tmp_path, monkeypatch):
     """As `mkdocs serve` does: one plugin instance, a fresh config and build for every edit."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -117,7 +117,8 @@ def test_two_builds_in_one_serve_process_share_no_state(tmp_path):
         site_written_first.append((site / "a-jiben.html").exists())
         start_export(*args)
 
-    plugin._start_export = recording
+    # on the instance, which MkDocs keeps for the rest of the process: monkeypatch takes it off again
+    monkeypatch.setattr(plugin, "_start_export", recording)
     try:
         build(first)
         first_export = plugin._export  # under serve nobody waits for it: the reload does not
@@ -152,19 +153,20 @@ def test_a_build_starts_the_export_once_the_last_page_is_read_not_after_the_revi
     from mkdocs.commands.build import build
 
     from shenbao.site import readiness
-    from shenbao.site.plugin import ShenbaoPlugin
 
     root = make_project(tmp_path, "draft")
     order = []
-    status, start_export = readiness.PendingChecks.status, ShenbaoPlugin._start_export
+    status = readiness.PendingChecks.status
     monkeypatch.setattr(readiness.PendingChecks, "status", lambda self: order.append("checks") or status(self))
-
-    def recording(self, document, *args):
-        order.append(("export", sorted(page.src_uri for page in document.docx_pages())))
-        start_export(self, document, *args)
-
-    monkeypatch.setattr(ShenbaoPlugin, "_start_export", recording)
     config = load_config_at(root, tmp_path / "built")
+    plugin = config.plugins["shenbao"]  # MkDocs keeps one instance per process: patched on it, as the build calls it
+    start_export = plugin._start_export
+
+    def recording(document, *args):
+        order.append(("export", sorted(page.src_uri for page in document.docx_pages())))
+        start_export(document, *args)
+
+    monkeypatch.setattr(plugin, "_start_export", recording)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

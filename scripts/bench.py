@@ -209,6 +209,9 @@ print(elapsed, own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code
 def measure(cwd: Path, kind: str, command: list[str]) -> tuple[float, int, int]:
     """Seconds, the tool's own peak memory and its helpers' (pandoc's), in KiB, of one run."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # what the run before wrote reaches the disk first: a build after the cold photo build (360 MB of
+    # copies) would otherwise measure the disk writing them out, not itself
+    os.sync()
     result = subprocess.run([PYTHON, "-c", _MEASURE, str(cwd), kind, *command], capture_output=True, text=True, env=env)
     reported = result.stdout.split()[-4:]
     if result.returncode != 0 or len(reported) != 4 or reported[3] != "0":

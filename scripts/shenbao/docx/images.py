@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from PIL import Image, ImageOps
 from shenbao.project.document import Document, resolve_path
 from shenbao.project.photo_files import SUFFIXES, is_photo
 from shenbao.text import scanner
+from shenbao.text.textfile import write_atomically
 
 PRINT_DPI = 300
 JPEG_QUALITY = 85
@@ -93,10 +93,8 @@ def _digest_index(cache: Path) -> dict[str, str]:
 
 
 def _save_digest_index(cache: Path, index: dict[str, str]) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f".{DIGESTS}.{os.getpid()}.part"
-    partial.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, cache / DIGESTS)  # the site's and the export's process may both write it: either is whole
+    # the site's and the export's process may both write it: either is whole
+    write_atomically(cache / DIGESTS, json.dumps(index, ensure_ascii=False))
 
 
 def content_digest(source: Path, index: dict[str, str]) -> str:
@@ -128,11 +126,8 @@ def cached_copy(
     digests = index if index is not None else {}
     parameters = f"{content_digest(source, digests)}|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}"
     path = cache / f"{hashlib.sha256(parameters.encode()).hexdigest()[:32]}{source.suffix.lower()}"
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(resample(source.read_bytes(), box, dpi, quality))
-        os.replace(partial, path)  # two builds making the same copy at once both end with a whole file
+    if not path.exists():  # two builds making the same copy at once both end with a whole file
+        write_atomically(path, resample(source.read_bytes(), box, dpi, quality))
     return path
 
 
@@ -268,9 +263,7 @@ def _make_stand_in(copy: Path, target: Path) -> bytes | None:
     if stand_in is None:
         return None
     try:
-        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-        partial.write_bytes(stand_in)
-        os.replace(partial, target)  # whole or absent, whichever process writes it
+        write_atomically(target, stand_in)  # whole or absent, whichever process writes it
     except OSError:
         return None  # a cache that cannot be written: pandoc embeds the copy itself
     return stand_in

@@ -219,8 +219,9 @@ def _quick_validator(name: str):
 
 
 @functools.cache
-def _explaining_validator(name: str):
-    import jsonschema  # only a broken file needs it: keep its import off every build
+def explaining_validator(name: str):
+    """The schema's jsonschema validator: slow, but it says where and why a file breaks the schema."""
+    import jsonschema  # only a broken file needs it: keep its import off every build and check
 
     return jsonschema.Draft202012Validator(load_schema(name))
 
@@ -244,7 +245,7 @@ def validate(data, marks: Marks, path, schema: str, explain: Explain) -> None:
     if conforms(data, schema):
         return
     errors = sorted(
-        _explaining_validator(schema).iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0))
+        explaining_validator(schema).iter_errors(data), key=lambda e: marks.get(tuple(e.absolute_path), (0, 0))
     )
     if not errors:
         return

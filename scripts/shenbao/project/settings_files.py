@@ -77,10 +77,9 @@ def validate(data, node: yaml.Node | None, name: str, shown: str) -> list[Settin
     """Every way ``data`` breaks the schema of settings file ``name``, at the place in the file it comes from."""
     if datafile.conforms(data, schema_name(name)):
         return []
-    import jsonschema  # only a broken file needs it: keep its import off every check and build
-
-    validator = jsonschema.Draft202012Validator(schema(name))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        datafile.explaining_validator(schema_name(name)).iter_errors(data), key=lambda e: list(e.absolute_path)
+    )
     unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
     problems = []
     for error in errors:

@@ -13,7 +13,7 @@ CJK = r"\u3400-\u9fff"
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
-def _replace(pattern: re.Pattern, marks, page: Page, message: str, repair) -> Iterator[Finding]:
+def _replace(pattern: re.Pattern, marks: str | tuple[str, ...], page: Page, message: str, repair) -> Iterator[Finding]:
     """Each match in the page's prose, repaired by ``repair(matched text)``.
 
     Every match holds one of the ``marks`` (characters, or strings where a character

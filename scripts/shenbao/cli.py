@@ -94,9 +94,12 @@ def build(
     from mkdocs.config import load_config
 
     from shenbao.project.plugin_options import PLUGIN_NAME
-    from shenbao.site import readiness
+    from shenbao.site import export_job, readiness
 
     readiness.use_checks(_run_checks, CHECK_MODULES)  # check sits above the site: it is handed down, not imported
+    # the export's and the checks' fork server imports its modules (0.3 s) on the second core
+    # while MkDocs loads its config here: the first job started then need not wait for it
+    export_job.start_server()
     config_path = Path(config_file).resolve()
     _quiet_logging(verbose, config_path)
     root = config_path.parent

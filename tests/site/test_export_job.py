@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -51,3 +52,30 @@ def test_cancelling_ends_the_export_with_every_program_it_started(tmp_path):
         while time.time() < deadline:
             os.killpg(job.process.pid, 0)  # nothing of that group is left: pandoc would not be either
             time.sleep(0.1)
+
+
+# Run in a fresh interpreter: a fork server started by an earlier test would make this pass regardless.
+_SERVER_AT_CONFIG = """
+import mkdocs.config
+from multiprocessing import forkserver
+from shenbao import cli
+from shenbao.project.plugin_options import Mode
+
+def load_config(*args, **kwargs):
+    print("server running:", forkserver._forkserver._forkserver_pid is not None)
+    raise SystemExit(0)
+
+mkdocs.config.load_config = load_config
+cli.build(Mode.DRAFT, "mkdocs.yml")
+"""
+
+
+def test_a_build_starts_the_fork_server_before_mkdocs_loads_its_config(tmp_path):
+    # its imports then overlap with MkDocs loading: the first check or export need not wait for them
+    (tmp_path / "mkdocs.yml").write_text("site_name: 样例\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVER_AT_CONFIG], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "server running: True" in result.stdout

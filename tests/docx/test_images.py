@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -11,12 +13,16 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from conftest import make_project, run_cli
-from shenbao.docx import export, images
+from conftest import W, make_project, run_cli
+from ooxml_validation import findings
+from shenbao.docx import export, images, photo_sheets
+from shenbao.docx.job import DocxJob
 from shenbao.docx.layout import DEFAULT
-from shenbao.project.document import RenderedPage
+from shenbao.project.document import Document, RenderedPage
+from shenbao.project.plugin_options import Mode
 from shenbao.site import photo_pages
 from shenbao.site import screen_copies as site_images
+from wordlike import Review
 
 GPS_IFD, MAKE, MODEL, ORIENTATION = 0x8825, 0x010F, 0x0110, 0x0112
 
@@ -173,6 +179,8 @@ def test_the_docx_and_the_site_get_resampled_photos_without_location(tmp_path):
 
 
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def test_print_copies_are_given_their_printed_size_unless_the_page_gives_one(tmp_path):
@@ -228,3 +236,124 @@ def test_final_refuses_a_docx_over_its_budget_naming_the_largest_photos(tmp_path
     assert re.search(r"DOCX \d+\.\d MB / 0\.2 MB：终稿超过大小上限 docx_max_mb", result.stderr)
     assert "docs/photos/01-活动现场1.jpg" in result.stderr and "提示：" in result.stderr
     assert not list((root / "dist").glob("*.docx")) and not (root / "site").exists()
+
+
+# --- photo pages as OpenXML (docx.photo_sheets) ------------------------------------------
+
+PHOTO_SOURCE = (
+    '---\nkind: attachment\n---\n\n# 活动照片\n\n说明一段。\n\n{{ photos("photos") }}\n\n以上照片由各乡镇提供。\n'
+)
+
+
+def photo_document(docs: Path, count: int) -> Document:
+    """An attachment page as the build renders ``PHOTO_SOURCE``, its photos beside it."""
+    for number in range(1, count + 1):
+        phone_photo(docs / "photos" / f"{number:02d}-活动现场{number}.jpg", size=(800, 600))
+    (docs / "z.md").write_text(PHOTO_SOURCE, encoding="utf-8")
+    laid_out = photo_pages.photos_markdown(photo_pages.folder_photos(docs, "z.md", "photos"))
+    rendered = PHOTO_SOURCE.split("---\n", 2)[2].replace('{{ photos("photos") }}\n', laid_out)
+    document = Document()
+    document.add_page("z.md", rendered, {"kind": "attachment"})
+    return document
+
+
+def photo_paragraphs(path: Path) -> list[tuple]:
+    """What a reader sees of each paragraph, and what points back to the source, from the page's title on."""
+    with zipfile.ZipFile(path) as docx:
+        body = etree.fromstring(docx.read("word/document.xml"))
+        relations = etree.fromstring(docx.read("word/_rels/document.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in relations}
+        media = {name: docx.read(name) for name in docx.namelist() if name.startswith("word/media/")}
+    seen = []
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        pictures = [
+            (e.get("cx"), e.get("cy"), d.get("descr"), hashlib.sha256(media[f"word/{targets[b]}"]).hexdigest())
+            for e, d, b in zip(
+                paragraph.iter(f"{{{WP}}}extent"),
+                paragraph.iter(f"{{{WP}}}docPr"),
+                (b.get(f"{{{R_NS}}}embed") for b in paragraph.iter(f"{{{A_NS}}}blip")),
+                strict=True,
+            )
+        ]
+        seen.append(
+            (
+                None if style is None else style.get(f"{W}val"),
+                "".join(t.text or "" for t in paragraph.iter(f"{W}t")),
+                tuple(pictures),
+                tuple(b.get(f"{W}name") for b in paragraph.iter(f"{W}bookmarkStart")),
+                sum(1 for br in paragraph.iter(f"{W}br") if br.get(f"{W}type") == "page"),
+            )
+        )
+    start = next(i for i, p in enumerate(seen) if p[1] == "活动照片" and p[0] == "AttachmentTitle")
+    return seen[start:]
+
+
+def test_photo_pages_are_written_as_the_paragraphs_pandoc_would_make(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    document = photo_document(docs, 5)
+    job = DocxJob(Mode.DRAFT, DEFAULT, docs, image_cache=tmp_path / "cache")
+    lifted = export.write_docx(document, tmp_path / "lifted.docx", job)
+    with monkeypatch.context() as patched:  # the same pages, every block read by pandoc
+        patched.setattr(photo_sheets, "lift", lambda markdown, files: (markdown, []))
+        by_pandoc = export.write_docx(document, tmp_path / "pandoc.docx", job)
+    assert photo_paragraphs(lifted) == photo_paragraphs(by_pandoc)
+    seen = photo_paragraphs(lifted)
+    figures = [p for p in seen if p[0] == "Figure"]
+    captions = [p[1] for p in seen if p[0] == "Caption"]
+    assert len(figures) == 5 and captions == [f"照片{n}　活动现场{n}" for n in range(1, 6)]
+    assert sum(p[4] for p in seen) == 2, "three sheets: two page breaks"
+    assert seen[-1][1] == "以上照片由各乡镇提供。"
+    with zipfile.ZipFile(lifted) as docx:
+        names = [n for n in docx.namelist() if n.startswith("word/media/")]
+        stored = {i.compress_type for i in docx.infolist() if i.filename in names}
+    assert names and all(n.startswith("word/media/shenbao-photo-") for n in names), "pandoc saw no picture"
+    assert stored == {zipfile.ZIP_STORED}
+    assert findings(lifted) == []
+
+
+def sized_sheets(paths: list[str], sizes: dict[str, str]) -> str:
+    """``photos_markdown`` as the assembled document has it: each image with its printed size."""
+    text = photo_pages.photos_markdown(paths)
+    return re.sub(r"^(!\[[^\]]*\]\(([^)]+)\))$", lambda m: m[1] + sizes.get(m[2], ""), text, flags=re.M)
+
+
+def test_only_sheets_that_read_the_same_as_text_and_have_every_print_copy_are_lifted(tmp_path):
+    size = "{width=2.0000in height=1.5000in}"
+    files = {name: tmp_path / name for name in ("a.jpg", "b.jpg", "c.png", "d.jpg")}
+    good = sized_sheets(["a.jpg", "b.jpg", "c.png"], dict.fromkeys(files, size))
+    text, media = photo_sheets.lift(f"前文。\n\n{good}\n后文。\n", files)
+    assert text.count("```{=openxml}") == 1, "sheets one after another are one block"
+    assert text.startswith("前文。\n") and text.rstrip().endswith("后文。")
+    assert "![" not in text and text.count("<w:drawing>") == 3 and text.count('w:type="page"') == 1
+    assert [m.part for m in media] == [
+        f"word/media/shenbao-photo-{n}{s}" for n, s in ((1, ".jpg"), (2, ".jpg"), (3, ".png"))
+    ]
+    for name, expected in (
+        ("e.jpg", "no print copy"),
+        ("01-*重点*工作.jpg", "emphasis in the caption"),
+        ("01-“合影”--全体.jpg", "a dash pandoc would make"),
+    ):
+        sheet = sized_sheets([name], {name: size})
+        assert photo_sheets.lift(sheet, files | ({} if name == "e.jpg" else {name: files["a.jpg"]})) == (sheet, []), (
+            expected
+        )
+    unsized = sized_sheets(["a.jpg"], {})
+    assert photo_sheets.lift(unsized, files) == (unsized, []), "pandoc measures an image without a printed size"
+    by_hand = '<div class="photos" markdown>\n\n![甲](a.jpg){width=2in height=1in}\n\n说明\n\n</div>\n'
+    assert photo_sheets.lift(by_hand, files) == (by_hand, [])
+
+
+def test_a_comment_on_a_photo_caption_points_to_the_photos_call(tmp_path):
+    root = photo_project(tmp_path, "draft")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.output
+    review = Review(result.docx())
+    review.comment("活动现场2", "换一张清楚的")
+    returned = review.save(tmp_path / "returned.docx")
+    listed = run_cli(root, "comments", str(returned), "--json")
+    assert listed.returncode == 0, listed.output
+    (item,) = [item for item in json.loads(listed.stdout) if "换一张" in json.dumps(item, ensure_ascii=False)]
+    line = PHOTO_PAGE.split("\n").index('{{ photos("photos") }}') + 1
+    assert (item["file"], item["line"]) == ("docs/z-photos.md", line)
+    assert "按引文定位" not in item.get("note", ""), "found by the caption's own anchor, not by its text"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 
-from shenbao.docx import images, package, raw_blocks, render, source_anchors, typeset
+from shenbao.docx import images, package, photo_sheets, raw_blocks, render, source_anchors, typeset
 from shenbao.docx.job import DocxInfo, DocxJob
 from shenbao.docx.layout import CHARACTER_SPACING_CONTROL, Layout
 from shenbao.errors import ShenbaoError
@@ -367,11 +367,16 @@ def current_word_mode(settings: etree._Element) -> None:
 
 
 def finish_docx(
-    path: Path, job: DocxJob, sources: list[str] | None = None, swaps: dict[bytes, Path] | None = None
+    path: Path,
+    job: DocxJob,
+    sources: list[str] | None = None,
+    swaps: dict[bytes, Path] | None = None,
+    media: list[photo_sheets.Media] | None = None,
 ) -> None:
     """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties;
     given ``sources``, the source anchors' name table too (``source_anchors``); given ``swaps``, each
-    picture pandoc embedded as a stand-in becomes the print copy it stands for.
+    picture pandoc embedded as a stand-in becomes the print copy it stands for; given ``media``, the
+    pictures of the photo pages pandoc was given as OpenXML (``photo_sheets``) are added.
 
     The package is rewritten once, part by part (zlib and lxml do the work): each
     rewrite parses the body and writes every part again, photos included.
@@ -382,10 +387,12 @@ def finish_docx(
         "word/settings.xml": current_word_mode,
     }
     add: dict[str, bytes] = {}
-    if sources is not None:
-        anchor_edits, add = source_anchors.store_edits(sources)
-        for name, edit in anchor_edits.items():
+    more = [source_anchors.store_edits(sources)] if sources is not None else []
+    more += [photo_sheets.media_edits(media)] if media else []
+    for more_edits, more_parts in more:
+        for name, edit in more_edits.items():
             edits[name] = _then(edits[name], edit) if name in edits else edit
+        add |= more_parts
     package.rewrite_parts(path, edits, add=add, swaps=swaps)
 
 
@@ -439,13 +446,21 @@ def write_docx(
     try:
         document, sizes, swaps = with_stand_ins(document, sizes)
         markdown = assemble(document, job, page_numbers, sizes=sizes)
+        markdown, media = photo_sheets.lift(markdown, print_files(sizes, swaps))
         run_pandoc(markdown, partial, job)
-        finish_docx(partial, job, [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()], swaps)
+        sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
+        finish_docx(partial, job, sources, swaps, media)
         if current():
             os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
     return output
+
+
+def print_files(sizes: dict[str, str], swaps: dict[bytes, Path]) -> dict[str, Path]:
+    """The print copy each sized image target is: the copy itself, or the copy a stand-in stands for."""
+    stand_ins = {str(images.stand_in_path(copy)): copy for copy in swaps.values()}
+    return {target: stand_ins.get(target, Path(target)) for target in sizes}
 
 
 def with_stand_ins(document: Document, sizes: dict[str, str]) -> tuple[Document, dict[str, str], dict[bytes, Path]]:

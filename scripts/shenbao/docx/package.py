@@ -406,11 +406,9 @@ def rewrite_parts(
                     data = serialize(root)
                 elif swaps and item.filename.startswith("word/media/") and data in swaps:
                     data = swaps[data].read_bytes()
-                # a JPEG does not deflate: compressing it again would only cost time (0.1 s per MB)
-                compression = zipfile.ZIP_STORED if _already_compressed(item.filename) else zipfile.ZIP_DEFLATED
-                target.writestr(item, data, compress_type=compression)
+                target.writestr(item, data, compress_type=_compression(item.filename))
             for name, data in add.items():
-                target.writestr(name, data)
+                target.writestr(name, data, compress_type=_compression(name))
         os.replace(partial, target_path)
     finally:
         partial.unlink(missing_ok=True)
@@ -418,6 +416,11 @@ def rewrite_parts(
 
 
 _COMPRESSED_MEDIA = (".jpg", ".jpeg")  # a PNG (a chart) often still shrinks
+
+
+def _compression(name: str) -> int:
+    # a JPEG does not deflate: compressing it again would only cost time (0.1 s per MB)
+    return zipfile.ZIP_STORED if _already_compressed(name) else zipfile.ZIP_DEFLATED
 
 
 def _already_compressed(name: str) -> bool:

@@ -371,24 +371,30 @@ def finish_docx(
     job: DocxJob,
     sources: list[str] | None = None,
     swaps: dict[bytes, Path] | None = None,
-    media: list[photo_sheets.Media] | None = None,
+    lifted: photo_sheets.Lifted | None = None,
 ) -> None:
     """What pandoc cannot be told: the typesetting of tables, headings and images, and the file's properties;
     given ``sources``, the source anchors' name table too (``source_anchors``); given ``swaps``, each
-    picture pandoc embedded as a stand-in becomes the print copy it stands for; given ``media``, the
-    pictures of the photo pages pandoc was given as OpenXML (``photo_sheets``) are added.
+    picture pandoc embedded as a stand-in becomes the print copy it stands for; given ``lifted``, the
+    photo pages pandoc was not given (``photo_sheets``) are put in their places, before the typesetting.
 
     The package is rewritten once, part by part (zlib and lxml do the work): each
     rewrite parses the body and writes every part again, photos included.
     """
+
+    def body(root) -> None:
+        if lifted is not None:
+            lifted.place(root)
+        typeset.typeset_body(root, job.layout)
+
     edits = {
-        "word/document.xml": lambda root: typeset.typeset_body(root, job.layout),
+        "word/document.xml": body,
         package.CORE_PART: package.core_edit(core_values(job.info)),
         "word/settings.xml": current_word_mode,
     }
     add: dict[str, bytes] = {}
     more = [source_anchors.store_edits(sources)] if sources is not None else []
-    more += [photo_sheets.media_edits(media)] if media else []
+    more += [lifted.edits()] if lifted is not None else []
     for more_edits, more_parts in more:
         for name, edit in more_edits.items():
             edits[name] = _then(edits[name], edit) if name in edits else edit
@@ -446,10 +452,10 @@ def write_docx(
     try:
         document, sizes, swaps = with_stand_ins(document, sizes)
         markdown = assemble(document, job, page_numbers, sizes=sizes)
-        markdown, media = photo_sheets.lift(markdown, print_files(sizes, swaps))
+        markdown, lifted = photo_sheets.lift(markdown, print_files(sizes, swaps))
         run_pandoc(markdown, partial, job)
         sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
-        finish_docx(partial, job, sources, swaps, media)
+        finish_docx(partial, job, sources, swaps, lifted)
         if current():
             os.replace(partial, output)
     finally:

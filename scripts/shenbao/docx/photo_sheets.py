@@ -3,12 +3,13 @@
 ``photos()`` writes a folder of photos as sheets of two, each photo over its
 caption (``site.photo_pages``). pandoc reads that Markdown block by block, and
 a hundred photos are four hundred blocks: a third of the DOCX's pandoc time,
-for a layout that is the same every time. ``lift`` writes each run of sheets
-as one raw OpenXML block instead, the paragraphs pandoc would have made:
-a Figure paragraph holding the picture at its printed size, a Caption
-paragraph with the caption's source anchor, a page break before every sheet
-after the first. The pictures are then not in pandoc's package; ``media_edits``
-gives the package step the parts, relationships and content types to add.
+for a layout that is the same every time. ``lift`` makes the paragraphs pandoc
+would have made (a Figure paragraph holding the picture at its printed size, a
+Caption paragraph with the caption's source anchor, a page break before every
+sheet after the first) and leaves pandoc only an empty paragraph holding a
+bookmark where each run of sheets stood. ``Lifted.edits`` gives the package
+step what to put there, and the pictures' parts, relationships and content
+types: pandoc never reads or copies any of it.
 
 Only what is exactly the sheets' markup, with a printed size and a print copy
 for every photo, is lifted; anything else (a sheet written by hand, a caption
@@ -104,6 +105,7 @@ class _Writer:
     def __init__(self, files: dict[str, Path]):
         self.files = files
         self.media: dict[str, Media] = {}  # by target: a photo shown twice is stored once
+        self.runs: dict[str, list[etree._Element]] = {}  # each run's paragraphs, by the name of its place
         self.next_id = FIRST_ID
 
     def _id(self) -> int:
@@ -118,15 +120,23 @@ class _Writer:
             self.media[target] = Media(part, f"rIdShenbaoPhoto{number}", source)
         return self.media[target].relationship
 
-    def sheets(self, sheets: list[Sheet]) -> str:
+    def sheets(self, sheets: list[Sheet]) -> list[etree._Element]:
         elements = []
         for sheet in sheets:
             if sheet.next_page:
-                elements.append(raw_blocks.page_break())
+                elements.append(_page_break())
             for photo in sheet.photos:
-                elements.append(_xml(self.figure(photo)))
-                elements.append(_xml(self.caption(photo)))
-        return "".join(elements)
+                elements += [self.figure(photo), self.caption(photo)]
+        return elements
+
+    def place(self, sheets: list[Sheet]) -> str:
+        """The raw block that keeps the place of a run of sheets: an empty paragraph with a bookmark named for it."""
+        name, number = f"{PLACE}{len(self.runs) + 1}", str(self._id())
+        self.runs[name] = self.sheets(sheets)
+        paragraph = package.element("p")
+        _sub(paragraph, "w", "bookmarkStart", id=number, name=name)
+        _sub(paragraph, "w", "bookmarkEnd", id=number)
+        return raw_blocks.raw_block(package.fragment(paragraph))
 
     def figure(self, photo: Photo) -> etree._Element:
         """The picture in a paragraph of its own, as pandoc writes an image alone in a paragraph."""
@@ -195,19 +205,67 @@ def _styled(paragraph: etree._Element, style: str) -> None:
     _sub(_sub(paragraph, "w", "pPr"), "w", "pStyle", val=style)
 
 
-def _xml(node: etree._Element) -> str:
-    return etree.tostring(node, encoding="unicode")
+def _page_break() -> etree._Element:
+    paragraph = package.element("p")
+    _sub(_sub(paragraph, "w", "r"), "w", "br", type="page")
+    return paragraph
 
 
-def lift(markdown: str, files: dict[str, Path]) -> tuple[str, list[Media]]:
-    """The assembled Markdown with each run of photo sheets as one raw OpenXML block, and the pictures to add.
+PLACE = "shenbao_photo_sheets_"  # the bookmark left where a run of sheets goes
+
+
+@dataclass(frozen=True)
+class Lifted:
+    """The sheets ``lift`` took out of the Markdown, made as OpenXML, and the pictures they show."""
+
+    runs: dict[str, list[etree._Element]]  # by the name of the bookmark holding their place
+    media: list[Media]
+
+    def place(self, root: etree._Element) -> None:
+        """Put each run's paragraphs where pandoc wrote the paragraph holding its bookmark."""
+        for bookmark in list(root.iter(package.w("bookmarkStart"))):
+            paragraphs = self.runs.get(bookmark.get(package.w("name"), ""))
+            if paragraphs is None:
+                continue
+            held = bookmark.getparent()
+            for paragraph in paragraphs:
+                held.addprevious(paragraph)
+            held.getparent().remove(held)
+
+    def edits(self) -> tuple[dict[str, package.Edit], dict[str, bytes]]:
+        """For ``package.rewrite_parts``: the pictures' relationships and content types, and their parts.
+
+        The body's edit, ``place``, is left to the caller: it must come before the typesetting.
+        """
+        if not self.media:
+            return {}, {}
+        return {"word/_rels/document.xml.rels": self._relate, "[Content_Types].xml": self._declare}, {
+            item.part: item.source.read_bytes() for item in self.media
+        }
+
+    def _relate(self, root: etree._Element) -> None:
+        for item in self.media:
+            relation = etree.SubElement(root, f"{{{package.PACKAGE_RELS_NS}}}Relationship")
+            relation.set("Type", IMAGE_RELATIONSHIP)
+            relation.set("Id", item.relationship)
+            relation.set("Target", item.part.removeprefix("word/"))
+
+    def _declare(self, root: etree._Element) -> None:
+        for item in self.media:
+            override = etree.SubElement(root, f"{{{package.CONTENT_TYPES_NS}}}Override")
+            override.set("PartName", f"/{item.part}")
+            override.set("ContentType", CONTENT_TYPES[Path(item.part).suffix])
+
+
+def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
+    """The assembled Markdown with each run of photo sheets replaced by the paragraph that keeps its place.
 
     ``files``: the file each image target stands for (a print copy, for its stand-in's target).
     """
     lines = markdown.split("\n")
     writer = _Writer(files)
     out: list[str] = []
-    run: list[Sheet] = []  # sheets one after another, written as one block
+    run: list[Sheet] = []  # sheets one after another, put in one place
     index = 0
     while index < len(lines):
         sheet, end = _sheet_at(lines, index, files)
@@ -216,14 +274,14 @@ def lift(markdown: str, files: dict[str, Path]) -> tuple[str, list[Media]]:
             index = end
             continue
         if run and lines[index].strip():
-            out.append(raw_blocks.raw_block(writer.sheets(run)))
+            out.append(writer.place(run))
             run = []
         if not run:
             out.append(lines[index])
         index += 1
     if run:
-        out.append(raw_blocks.raw_block(writer.sheets(run)))
-    return "\n".join(out), list(writer.media.values())
+        out.append(writer.place(run))
+    return "\n".join(out), Lifted(writer.runs, list(writer.media.values()))
 
 
 def _sheet_at(lines: list[str], index: int, files: dict[str, Path]) -> tuple[Sheet | None, int]:
@@ -235,25 +293,3 @@ def _sheet_at(lines: list[str], index: int, files: dict[str, Path]) -> tuple[She
     if sheet is None or any(photo.target not in files for photo in sheet.photos):
         return None, index
     return sheet, end + 1
-
-
-def media_edits(media: list[Media]) -> tuple[dict[str, package.Edit], dict[str, bytes]]:
-    """For ``package.rewrite_parts``: the relationships and content types of the added pictures, and their parts."""
-    if not media:
-        return {}, {}
-
-    def relate(root: etree._Element) -> None:
-        for item in media:
-            relation = etree.SubElement(root, f"{{{package.PACKAGE_RELS_NS}}}Relationship")
-            relation.set("Type", IMAGE_RELATIONSHIP)
-            relation.set("Id", item.relationship)
-            relation.set("Target", item.part.removeprefix("word/"))
-
-    def declare(root: etree._Element) -> None:
-        for item in media:
-            override = etree.SubElement(root, f"{{{package.CONTENT_TYPES_NS}}}Override")
-            override.set("PartName", f"/{item.part}")
-            override.set("ContentType", CONTENT_TYPES[Path(item.part).suffix])
-
-    edits = {"word/_rels/document.xml.rels": relate, "[Content_Types].xml": declare}
-    return edits, {item.part: item.source.read_bytes() for item in media}

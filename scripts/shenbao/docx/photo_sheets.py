@@ -37,6 +37,7 @@ CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png
 # Picture ids and bookmark ids of lifted sheets: far above what pandoc numbers, so never the same
 FIRST_ID = 1_000_000
 
+_SHEET_OPENING = '<div class="photos'
 _SHEET_START = re.compile(r'^<div class="photos(?P<next> next-page)?" markdown>$')
 _SHEET_END = "</div>"
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<target>[^()]+)\)\{width=(?P<w>[\d.]+)in height=(?P<h>[\d.]+)in\}$")
@@ -124,18 +125,17 @@ class _Writer:
         elements = []
         for sheet in sheets:
             if sheet.next_page:
-                elements.append(_page_break())
+                elements.append(raw_blocks.page_break_paragraph())
             for photo in sheet.photos:
                 elements += [self.figure(photo), self.caption(photo)]
         return elements
 
     def place(self, sheets: list[Sheet]) -> str:
         """The raw block that keeps the place of a run of sheets: an empty paragraph with a bookmark named for it."""
-        name, number = f"{PLACE}{len(self.runs) + 1}", str(self._id())
+        name = f"{PLACE}{len(self.runs) + 1}"
         self.runs[name] = self.sheets(sheets)
         paragraph = package.element("p")
-        _sub(paragraph, "w", "bookmarkStart", id=number, name=name)
-        _sub(paragraph, "w", "bookmarkEnd", id=number)
+        _bookmark(paragraph, name, self._id())
         return raw_blocks.raw_block(package.fragment(paragraph))
 
     def figure(self, photo: Photo) -> etree._Element:
@@ -156,9 +156,7 @@ class _Writer:
         paragraph = package.element("p")
         _styled(paragraph, "Caption")
         if photo.anchor:
-            number = str(self._id())
-            _sub(paragraph, "w", "bookmarkStart", id=number, name=photo.anchor)
-            _sub(paragraph, "w", "bookmarkEnd", id=number)
+            _bookmark(paragraph, photo.anchor, self._id())
         text = _sub(_sub(paragraph, "w", "r"), "w", "t")
         text.text = photo.caption
         text.set(package.XML_SPACE, "preserve")
@@ -205,10 +203,10 @@ def _styled(paragraph: etree._Element, style: str) -> None:
     _sub(_sub(paragraph, "w", "pPr"), "w", "pStyle", val=style)
 
 
-def _page_break() -> etree._Element:
-    paragraph = package.element("p")
-    _sub(_sub(paragraph, "w", "r"), "w", "br", type="page")
-    return paragraph
+def _bookmark(paragraph: etree._Element, name: str, number: int) -> None:
+    """An empty bookmark at the paragraph's start, as pandoc writes an anchor span."""
+    _sub(paragraph, "w", "bookmarkStart", id=str(number), name=name)
+    _sub(paragraph, "w", "bookmarkEnd", id=str(number))
 
 
 PLACE = "shenbao_photo_sheets_"  # the bookmark left where a run of sheets goes
@@ -262,7 +260,10 @@ def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
 
     ``files``: the file each image target stands for (a print copy, for its stand-in's target).
     """
+    if _SHEET_OPENING not in markdown:  # a document without photo pages is not read line by line
+        return markdown, Lifted({}, [])
     lines = markdown.split("\n")
+    files = {target: file for target, file in files.items() if file.suffix.lower() in CONTENT_TYPES}
     writer = _Writer(files)
     out: list[str] = []
     run: list[Sheet] = []  # sheets one after another, put in one place
@@ -286,7 +287,7 @@ def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
 
 def _sheet_at(lines: list[str], index: int, files: dict[str, Path]) -> tuple[Sheet | None, int]:
     """The sheet starting at ``lines[index]`` and the index after it, if it can be lifted."""
-    if not lines[index].startswith('<div class="photos'):
+    if not lines[index].startswith(_SHEET_OPENING):
         return None, index
     end = next((end for end in range(index + 1, len(lines)) if lines[end] == _SHEET_END), None)
     sheet = parse_sheet(lines[index : end + 1]) if end is not None else None

@@ -36,8 +36,12 @@ def _wrapped(tag: str, *children: etree._Element, **attributes: object) -> etree
     return made
 
 
+def page_break_paragraph() -> etree._Element:
+    return _paragraph(_wrapped("r", _e("br", type="page")))
+
+
 def page_break() -> str:
-    return package.fragment(_paragraph(_wrapped("r", _e("br", type="page"))))
+    return package.fragment(page_break_paragraph())
 
 
 def geometry(page: Layout) -> list[etree._Element]:

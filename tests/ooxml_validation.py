@@ -20,6 +20,7 @@ from lxml import etree
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 W = f"{{{W_NS}}}"
 
 # Findings that are pandoc's own and harmless, each with why:
@@ -111,6 +112,12 @@ def _annotation_ids(parts: dict[str, etree._Element]) -> list[str]:
         for tag in _ANNOTATIONS:
             seen.update(_ids(root, tag))
     return [f"annotation id {key} used {count} times" for key, count in seen.items() if count > 1]
+
+
+def _drawing_ids(parts: dict[str, etree._Element]) -> list[str]:
+    """Word repairs a file in which two pictures share a ``wp:docPr`` id."""
+    seen: Counter = Counter(d.get("id") for root in parts.values() for d in root.iter(f"{{{WP_NS}}}docPr"))
+    return [f"picture id {key} used {count} times" for key, count in seen.items() if count > 1]
 
 
 def _moves(parts: dict[str, etree._Element]) -> list[str]:
@@ -216,6 +223,7 @@ def structural(path: Path) -> list[str]:
         return [
             *_bookmarks(parts),
             *_annotation_ids(parts),
+            *_drawing_ids(parts),
             *_moves(parts),
             *_tables(parts),
             *_fields(parts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import zipfile
@@ -40,6 +41,16 @@ def test_a_wrong_order_child_and_a_duplicate_id_are_found(sample, tmp_path):
     found = findings(spoiled)
     assert any(f.startswith("openxml-audit") and "Unexpected element 'pStyle'" in f for f in found), found
     assert any("annotation id" in f and "used 2 times" in f for f in structural(spoiled)), found
+
+
+def test_two_pictures_with_one_id_are_found(sample, tmp_path):
+    def spoil(root):
+        drawing = next(root.iter(W + "drawing"))
+        paragraph = next(a for a in drawing.iterancestors() if a.tag == W + "p")
+        paragraph.addnext(copy.deepcopy(paragraph))  # the same picture again, with the same id
+
+    spoiled = _rewrite(sample.docx(), tmp_path / f"{SPOILED}.docx", "word/document.xml", spoil)
+    assert any(f.startswith("picture id") and "used 2 times" in f for f in structural(spoiled))
 
 
 def test_the_preview_copy_has_no_findings(sample, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,6 +27,7 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 W = f"{{{W_NS}}}"  # Clark prefix: W + "p" is the tag of w:p
 R = f"{{{R_NS}}}"
 XML_SPACE = f"{{{XML_NS}}}space"
@@ -381,33 +383,40 @@ Edit = Callable[[etree._Element], None]
 def rewrite_parts(
     path: Path,
     edits: dict[str, Edit],
-    add: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | Callable[[], dict[str, bytes]] | None = None,
     output: Path | None = None,
     swaps: dict[bytes, Path] | None = None,
 ) -> Path:
     """Rewrite a package part by part: each named part is parsed, edited in place and written back.
 
-    Parts in ``add`` are written (replacing any of that name); a media part whose
-    bytes are a key of ``swaps`` gets that file's content. The new package
-    replaces ``path`` (or becomes ``output``) only once it is complete.
+    The edits run in the order given, all before anything is written. Parts in
+    ``add`` (or in what it returns, asked once the edits have run) are written,
+    replacing any of that name; a media part whose bytes are a key of ``swaps``
+    gets that file's content. The new package replaces ``path`` (or becomes
+    ``output``) only once it is complete.
     """
-    add = add or {}
     target_path = output or path
     partial = target_path.with_name(f".{target_path.name}.{os.getpid()}.rewrite")
     try:
         with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
+            present = set(source.namelist())
+            edited = {}
+            for name, edit in edits.items():  # an edit may record what a later one needs
+                if name in present:
+                    root = parse(source.read(name))
+                    edit(root)
+                    edited[name] = serialize(root)
+            added = (add() if callable(add) else add) or {}
             for item in source.infolist():
-                if item.filename in add:
+                if item.filename in added:
                     continue
-                data = source.read(item)
-                if item.filename in edits:
-                    root = parse(data)
-                    edits[item.filename](root)
-                    data = serialize(root)
-                elif swaps and item.filename.startswith("word/media/") and data in swaps:
-                    data = swaps[data].read_bytes()
+                data = edited.get(item.filename)
+                if data is None:
+                    data = source.read(item)
+                    if swaps and item.filename.startswith("word/media/") and data in swaps:
+                        data = swaps[data].read_bytes()
                 target.writestr(item, data, compress_type=_compression(item.filename))
-            for name, data in add.items():
+            for name, data in added.items():
                 target.writestr(name, data, compress_type=_compression(name))
         os.replace(partial, target_path)
     finally:
@@ -496,3 +505,32 @@ CUSTOM_EDITS: dict[str, Edit] = {"[Content_Types].xml": _declare_custom_type, "_
 
 def json_property(value: Iterable[str]) -> str:
     return json.dumps(list(value), ensure_ascii=False)
+
+
+# --- pictures added to a package -----------------------------------------------------------
+
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+RELATIONSHIP = f"{{{PACKAGE_RELS_NS}}}Relationship"
+MEDIA_TYPES = {".png": "image/png", ".jpeg": "image/jpeg", ".jpg": "image/jpeg", ".gif": "image/gif"}
+_DEFAULT_TYPE = f"{{{CONTENT_TYPES_NS}}}Default"
+
+
+def relate_image(rels: etree._Element, relationship: str, part: str) -> None:
+    """document.xml's relationship ``relationship`` to the image part ``part`` (``word/media/…``)."""
+    etree.SubElement(
+        rels, RELATIONSHIP, Id=relationship, Type=IMAGE_RELATIONSHIP, Target=posixpath.relpath(part, "word")
+    )
+
+
+def declare_media(types: etree._Element, parts: Iterable[str]) -> None:
+    """A content type for each kind of image among ``parts`` that the package does not declare yet."""
+    known = {d.get("Extension", "").lower() for d in types.iter(_DEFAULT_TYPE)}
+    for part in parts:
+        extension = posixpath.splitext(part)[1].lower()
+        if extension.lstrip(".") not in known:  # Defaults come before Overrides in the schema
+            types.insert(
+                0, etree.Element(_DEFAULT_TYPE, Extension=extension.lstrip("."), ContentType=MEDIA_TYPES[extension])
+            )
+            known.add(extension.lstrip("."))

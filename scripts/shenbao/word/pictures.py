@@ -20,14 +20,11 @@ from lxml import etree
 
 from shenbao.docx import package
 
-_RELS = "word/_rels/document.xml.rels"
-_TYPES = "[Content_Types].xml"
-_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_RELS = package.DOCUMENT_RELS
+_IMAGE = package.IMAGE_RELATIONSHIP
 _LINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-_REL = f"{{{package.PACKAGE_RELS_NS}}}Relationship"
-_DEFAULT = f"{{{package.CONTENT_TYPES_NS}}}Default"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_MEDIA_TYPES = {".png": "image/png", ".jpeg": "image/jpeg", ".jpg": "image/jpeg", ".gif": "image/gif"}
+_REL = package.RELATIONSHIP
+_A = f"{{{package.A_NS}}}"
 
 
 def _images(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -105,7 +102,7 @@ class PictureCarrier:
         if old_id not in self.old:
             return False
         extension = posixpath.splitext(self.old_names[old_id])[1].lower()
-        return _digest(self.old[old_id]) in self.by_bytes or extension in _MEDIA_TYPES
+        return _digest(self.old[old_id]) in self.by_bytes or extension in package.MEDIA_TYPES
 
     def _relationship(self, old_id: str) -> str:
         data = self.old[old_id]
@@ -129,17 +126,11 @@ class PictureCarrier:
 
         def relate(root: etree._Element) -> None:
             for rid, (part, _) in self.added.items():
-                etree.SubElement(root, _REL, Id=rid, Type=_IMAGE, Target=posixpath.relpath(part, "word"))
+                package.relate_image(root, rid, part)
             for rid, address in self.added_links.items():
                 etree.SubElement(root, _REL, Id=rid, Type=_LINK, Target=address, TargetMode="External")
 
         def declare(root: etree._Element) -> None:
-            known = {d.get("Extension", "").lower() for d in root.iter(_DEFAULT)}
-            for part, _ in self.added.values():
-                extension = posixpath.splitext(part)[1].lower()
-                name = extension.lstrip(".")
-                if name not in known:  # Defaults come before Overrides in the schema
-                    root.insert(0, etree.Element(_DEFAULT, Extension=name, ContentType=_MEDIA_TYPES[extension]))
-                    known.add(name)
+            package.declare_media(root, [part for part, _ in self.added.values()])
 
-        return {_RELS: relate, _TYPES: declare}
+        return {_RELS: relate, package.CONTENT_TYPES: declare}

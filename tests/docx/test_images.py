@@ -9,6 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pypandoc
 import pytest
 from lxml import etree
 from PIL import Image
@@ -280,6 +281,14 @@ def photo_paragraphs(path: Path) -> list[tuple]:
             (
                 None if style is None else style.get(f"{W}val"),
                 "".join(t.text or "" for t in paragraph.iter(f"{W}t")),
+                tuple(  # each run's text, and whether Word sets its shared characters in the Chinese font
+                    (
+                        "".join(t.text or "" for t in run.iter(f"{W}t")),
+                        run.find(f"{W}rPr/{W}rFonts[@{W}hint='eastAsia']") is not None,
+                    )
+                    for run in paragraph.iter(f"{W}r")
+                    if run.find(f"{W}t") is not None
+                ),
                 tuple(pictures),
                 tuple(b.get(f"{W}name") for b in paragraph.iter(f"{W}bookmarkStart")),
                 sum(1 for br in paragraph.iter(f"{W}br") if br.get(f"{W}type") == "page"),
@@ -295,14 +304,14 @@ def test_photo_pages_are_written_as_the_paragraphs_pandoc_would_make(tmp_path, m
     job = DocxJob(Mode.DRAFT, DEFAULT, docs, image_cache=tmp_path / "cache")
     lifted = export.write_docx(document, tmp_path / "lifted.docx", job)
     with monkeypatch.context() as patched:  # the same pages, every block read by pandoc
-        patched.setattr(photo_sheets, "lift", lambda markdown, files: (markdown, photo_sheets.Lifted({}, [])))
+        patched.setattr(photo_sheets, "lift", lambda markdown, files: (markdown, photo_sheets.Lifted({}, {})))
         by_pandoc = export.write_docx(document, tmp_path / "pandoc.docx", job)
     assert photo_paragraphs(lifted) == photo_paragraphs(by_pandoc)
     seen = photo_paragraphs(lifted)
-    figures = [p for p in seen if p[0] == "Figure"]
+    figures = [p for p in seen if p[0] == "Figure" and p[3]]
     captions = [p[1] for p in seen if p[0] == "Caption"]
     assert len(figures) == 5 and captions == [f"照片{n}　活动现场{n}" for n in range(1, 6)]
-    assert sum(p[4] for p in seen) == 2, "three sheets: two page breaks"
+    assert sum(p[5] for p in seen) == 2, "three sheets: two page breaks"
     assert seen[-1][1] == "以上照片由各乡镇提供。"
     with zipfile.ZipFile(lifted) as docx:
         names = [n for n in docx.namelist() if n.startswith("word/media/")]
@@ -334,17 +343,20 @@ def test_only_sheets_that_read_the_same_as_text_and_have_every_print_copy_are_li
     assert f'w:name="{name}"' in text, "the place is a bookmark pandoc copies as it is"
     xml = "".join(etree.tostring(p, encoding="unicode") for p in paragraphs)
     assert xml.count("<w:drawing>") == 3 and xml.count('w:type="page"') == 1
-    assert [m.part for m in lifted.media] == [
+    assert [m.part for m in lifted.media[name]] == [
         f"word/media/shenbao-photo-{n}{s}" for n, s in ((1, ".jpg"), (2, ".jpg"), (3, ".png"))
     ]
-    for photo, expected in (
-        ("e.jpg", "no print copy"),
-        ("01-*重点*工作.jpg", "emphasis in the caption"),
-        ("01-“合影”--全体.jpg", "a dash pandoc would make"),
-    ):
+    for photo, expected in (("e.jpg", "no print copy"), ("01-“合影”--全体.jpg", "a dash pandoc would make")):
         sheet = sized_sheets([photo], {photo: size})
         known = files if photo == "e.jpg" else files | {photo: files["a.jpg"]}
         assert unlifted(sheet, known), expected
+    starred = sized_sheets(["01-*重点*工作.jpg"], {"01-*重点*工作.jpg": size})
+    _, lifted = photo_sheets.lift(starred, files | {"01-*重点*工作.jpg": files["a.jpg"]})
+    (paragraphs,) = lifted.runs.values()
+    assert "".join(paragraphs[1].itertext()) == "照片1　*重点*工作", (
+        "a file name's stars are text, as pandoc reads them"
+    )
+    assert unlifted(starred.replace("\\*", "*"), files | {"01-*重点*工作.jpg": files["a.jpg"]}), "typed emphasis"
     assert unlifted(sized_sheets(["a.jpg"], {}), files), "pandoc measures an image without a printed size"
     by_hand = '<div class="photos" markdown>\n\n![甲](a.jpg){width=2in height=1in}\n\n说明\n\n</div>\n'
     assert unlifted(by_hand, files)
@@ -363,3 +375,64 @@ def test_a_comment_on_a_photo_caption_points_to_the_photos_call(tmp_path):
     line = PHOTO_PAGE.split("\n").index('{{ photos("photos") }}') + 1
     assert (item["file"], item["line"]) == ("docs/z-photos.md", line)
     assert "按引文定位" not in item.get("note", ""), "found by the caption's own anchor, not by its text"
+
+
+CAPTION_TEXTS = [
+    "照片1　现场照片1",
+    "照片2　“合影”—全体·x",
+    "照片3　合影 全体",
+    "照片4　ABC",
+    "照片5　a b 中",
+    "照片6　中\u00a0文",
+    "照片7　（全体）。",
+    "照片8　が日本 한국",
+    "照片9　𠀀字 ab 中",
+    "照片10　中\u3000\u3000文",
+]
+
+
+def test_caption_runs_are_cut_and_hinted_as_pandoc_writes_them(tmp_path):
+    out = tmp_path / "runs.docx"
+    pypandoc.convert_text("\n\n".join(CAPTION_TEXTS), "docx", format="markdown", outputfile=str(out))
+    with zipfile.ZipFile(out) as docx:
+        body = etree.fromstring(docx.read("word/document.xml"))
+    written = [
+        [
+            ("".join(t.text or "" for t in run.iter(f"{W}t")), run.find(f"{W}rPr/{W}rFonts") is not None)
+            for run in paragraph.iter(f"{W}r")
+        ]
+        for paragraph in body.iter(f"{W}p")
+    ]
+    assert written[: len(CAPTION_TEXTS)] == [photo_sheets.pandoc_runs(text) for text in CAPTION_TEXTS]
+
+
+def test_photos_pandoc_drops_with_an_html_comment_put_no_picture_in_the_docx(tmp_path):
+    docs = tmp_path / "docs"
+    document = photo_document(docs, 2)
+    page = document.pages[0]
+    text = page.markdown.replace('<div class="photos"', '<!--\n<div class="photos"', 1) + "-->\n"
+    document.pages[0] = RenderedPage(page.src_uri, text, page.meta, page.headings, page.attachment)
+    job = DocxJob(Mode.DRAFT, DEFAULT, docs, image_cache=tmp_path / "cache")
+    written = export.write_docx(document, tmp_path / "commented.docx", job)
+    with zipfile.ZipFile(written) as docx:
+        assert not [name for name in docx.namelist() if name.startswith("word/media/")]
+        assert b"shenbao_photo_sheets" not in docx.read("word/document.xml")
+    assert findings(written) == []
+
+
+def test_photo_names_with_spaces_brackets_percent_and_hash_go_in_as_print_copies(tmp_path):
+    root = make_project(tmp_path, "draft")
+    names = ["01-开幕 式.jpg", "02-合影(全体).jpg", "03-完成率100%.jpg", "04-第#2组.jpg", "05-x[y](z)_*a*.jpg"]
+    for name in names:
+        phone_photo(root / "docs" / "photos" / name, size=(900, 600))
+    (root / "docs" / "z-photos.md").write_text(PHOTO_PAGE, encoding="utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.output
+    with zipfile.ZipFile(result.docx()) as docx:
+        media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/") and n.endswith(".jpg")]
+    assert len(media) == len(names), "every photo is in the DOCX"
+    assert all(not exif_of(data).get_ifd(GPS_IFD) for data in media), "as its print copy: no place it was taken"
+    html = (result.site / "z-photos.html").read_text(encoding="utf-8")
+    assert html.count("<img") == len(names)
+    for name in names:
+        assert (result.site / "photos" / name).exists() and (result.site / "_screen" / "photos" / name).exists()

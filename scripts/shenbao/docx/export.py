@@ -15,6 +15,7 @@ import re
 import subprocess
 import tempfile
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -106,7 +107,9 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     resolved = resolve_path(src_uri, path)
     if resolved in anchors.first:
         return "#" + (anchors.of(resolved, fragment) if fragment else anchors.first[resolved])
-    return resources.get(resolved, resolved)
+    # resources are named by the file's own path: a target spelling a space as %20 is the same photo,
+    # and must get its print copy, not the original with the place it was taken in its EXIF
+    return resources.get(resolved) or resources.get(resolve_path(src_uri, urllib.parse.unquote(path)), resolved)
 
 
 def rewrite_page(
@@ -393,13 +396,17 @@ def finish_docx(
         "word/settings.xml": current_word_mode,
     }
     add: dict[str, bytes] = {}
-    more = [source_anchors.store_edits(sources)] if sources is not None else []
-    more += [lifted.edits()] if lifted is not None else []
-    for more_edits, more_parts in more:
+    more: list[dict[str, package.Edit]] = []
+    if sources is not None:
+        anchor_edits, add = source_anchors.store_edits(sources)
+        more.append(anchor_edits)
+    if lifted is not None:
+        more.append(lifted.package_edits())  # after the body's edit: only placed pictures go in
+    for more_edits in more:
         for name, edit in more_edits.items():
             edits[name] = _then(edits[name], edit) if name in edits else edit
-        add |= more_parts
-    package.rewrite_parts(path, edits, add=add, swaps=swaps)
+    parts = (lambda: add | lifted.parts()) if lifted is not None else add
+    package.rewrite_parts(path, edits, add=parts, swaps=swaps)
 
 
 def _then(first: package.Edit, second: package.Edit) -> package.Edit:

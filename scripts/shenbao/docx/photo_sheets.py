@@ -7,9 +7,9 @@ for a layout that is the same every time. ``lift`` makes the paragraphs pandoc
 would have made (a Figure paragraph holding the picture at its printed size, a
 Caption paragraph with the caption's source anchor, a page break before every
 sheet after the first) and leaves pandoc only an empty paragraph holding a
-bookmark where each run of sheets stood. ``Lifted.edits`` gives the package
-step what to put there, and the pictures' parts, relationships and content
-types: pandoc never reads or copies any of it.
+bookmark where each run of sheets stood. In the package step ``Lifted.place``
+puts the paragraphs there, and ``package_edits`` and ``parts`` add the pictures
+with their relationships and content types: pandoc never reads or copies any of it.
 
 Only what is exactly the sheets' markup, with a printed size and a print copy
 for every photo, is lifted; anything else (a sheet written by hand, a caption
@@ -21,7 +21,9 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,29 +31,41 @@ from lxml import etree
 
 from shenbao.docx import package, raw_blocks
 
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+A_NS = package.A_NS
 _NSMAP = {"w": package.W_NS, "r": package.R_NS, "wp": package.WP_NS, "a": A_NS, "pic": package.PIC_NS}
 EMU_PER_INCH = 914400
-IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-# Picture ids and bookmark ids of lifted sheets: far above what pandoc numbers, so never the same
+# Picture ids and bookmark ids of lifted sheets start above this: far above what pandoc numbers
 FIRST_ID = 1_000_000
+PLACE = "shenbao_photo_sheets_"  # the bookmark left where a run of sheets goes
 
 _SHEET_OPENING = '<div class="photos'
 _SHEET_START = re.compile(r'^<div class="photos(?P<next> next-page)?" markdown>$')
 _SHEET_END = "</div>"
-_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<target>[^()]+)\)\{width=(?P<w>[\d.]+)in height=(?P<h>[\d.]+)in\}$")
+_INCHES = r"\d+(?:\.\d+)?"
+# an image with alt text: pandoc makes an image alone in its paragraph a figure only then
+_IMAGE = re.compile(
+    rf"^!\[(?P<alt>[^\]]+)\]\((?P<target>[^()]+)\)\{{width=(?P<w>{_INCHES})in height=(?P<h>{_INCHES})in\}}$"
+)
 _CAPTION = re.compile(
     r'^<div class="caption figure-caption" markdown>(?:\[\]\{#(?P<anchor>src_\w+)\})?(?P<text>.*)</div>$'
 )
-# What pandoc would read as more than its letters: markup, citations, smart quotes and dashes, spaces it folds
-_NOT_LITERAL = re.compile(r"[\[\]<>\\`*_~^$@'\"\t]|--|\.\.\.|  |^ | $")
+# What pandoc reads as more than letters where it stands unescaped: markup, citations, smart quotes and dashes
+_MARKUP = re.compile(r"[\[\]<>\\`*_~^$@'\"{}#|]|--|\.\.\.")
+# What it folds or drops even as text: spaces at the ends or doubled, tabs, soft hyphens, control characters
+_FOLDED = re.compile(r"[\t\xad\x00-\x1f\x7f]|  |^ | $")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]{}<>#|])")  # as figures.escape_markdown writes them
 
 
 def _literal(markdown: str) -> str | None:
-    """The text a caption's or alt text's Markdown stands for, if pandoc would read it letter for letter."""
-    text = html.unescape(markdown)  # the sheets' markup escapes & < > " ' as HTML does, and pandoc reads it so
-    return None if _NOT_LITERAL.search(text) else text
+    """The text a caption's or alt text's Markdown stands for, if pandoc would read it letter for letter.
+
+    The sheets' markup writes titles with ``escape_markdown``: & < > " ' as HTML entities and the
+    rest of Markdown's marks backslash-escaped, which pandoc reads as the characters themselves.
+    """
+    if _MARKUP.search(_ESCAPED.sub("", markdown)):
+        return None
+    text = html.unescape(_ESCAPED.sub(r"\1", markdown))
+    return None if _FOLDED.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ def parse_sheet(lines: list[str]) -> Sheet | None:
     start = _SHEET_START.match(lines[0]) if lines else None
     if start is None or lines[-1] != _SHEET_END:
         return None
-    inner = [line for line in lines[1:-1] if line.strip()]
+    inner = [line for line in lines[1:-1] if line.strip()]  # blank lines only part blocks, in either form
     if not inner or len(inner) % 2:
         return None
     photos = []
@@ -107,6 +121,7 @@ class _Writer:
         self.files = files
         self.media: dict[str, Media] = {}  # by target: a photo shown twice is stored once
         self.runs: dict[str, list[etree._Element]] = {}  # each run's paragraphs, by the name of its place
+        self.run_media: dict[str, list[Media]] = {}  # the pictures each run shows
         self.next_id = FIRST_ID
 
     def _id(self) -> int:
@@ -134,6 +149,8 @@ class _Writer:
         """The raw block that keeps the place of a run of sheets: an empty paragraph with a bookmark named for it."""
         name = f"{PLACE}{len(self.runs) + 1}"
         self.runs[name] = self.sheets(sheets)
+        shown = dict.fromkeys(photo.target for sheet in sheets for photo in sheet.photos)
+        self.run_media[name] = [self.media[target] for target in shown]
         paragraph = package.element("p")
         _bookmark(paragraph, name, self._id())
         return raw_blocks.raw_block(package.fragment(paragraph))
@@ -157,10 +174,68 @@ class _Writer:
         _styled(paragraph, "Caption")
         if photo.anchor:
             _bookmark(paragraph, photo.anchor, self._id())
-        text = _sub(_sub(paragraph, "w", "r"), "w", "t")
-        text.text = photo.caption
-        text.set(package.XML_SPACE, "preserve")
+        for chunk, east_asian in pandoc_runs(photo.caption):
+            run = _sub(paragraph, "w", "r")
+            if east_asian:  # Word then sets the shared characters (“ ” — ·) in the Chinese font too
+                _sub(_sub(run, "w", "rPr"), "w", "rFonts", hint="eastAsia")
+            text = _sub(run, "w", "t")
+            text.text = chunk
+            text.set(package.XML_SPACE, "preserve")
         return paragraph
+
+
+# --- text runs as pandoc's DOCX writer cuts them ---------------------------------------------
+
+# Text.Pandoc.Char.isCJK: these blocks, and only from U+4E00 up (。 and 　 are not, for pandoc)
+_CJK_BLOCKS = (
+    (0x4E00, 0x9FFF), (0xA000, 0xA4CF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F),
+    (0xFF00, 0xFFEE), (0x1B000, 0x1B16F), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF), (0x2F800, 0x2FA1F),
+    (0x30000, 0x3134F),
+)  # fmt: skip
+
+
+def _is_cjk(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _CJK_BLOCKS)
+
+
+def _has_cjk(text: str) -> bool:
+    return any(_is_cjk(char) for char in text)
+
+
+def _is_space(char: str) -> bool:
+    """Haskell's isSpace: tab to carriage return, and every space separator (U+00A0, U+3000 …)."""
+    return "\t" <= char <= "\r" or unicodedata.category(char) == "Zs"
+
+
+def _chunks(word: str) -> list[str]:
+    """pandoc's breakIntoChunks: spaces apart from the CJK text beside them, so that only CJK runs get the hint."""
+    if not _has_cjk(word):
+        return [word]
+    pieces = ["".join(group) for _, group in itertools.groupby(word, key=_is_space)]
+
+    def together(x: str, y: str) -> bool:
+        return (
+            not (_has_cjk(x) or _has_cjk(y))
+            or (all(map(_is_space, x)) and not _has_cjk(y))
+            or (all(map(_is_space, y)) and not _has_cjk(x))
+        )
+
+    chunks: list[list[str]] = []
+    for piece in pieces:  # Data.List.groupBy: each piece is compared with the first of its group
+        if chunks and together(chunks[-1][0], piece):
+            chunks[-1].append(piece)
+        else:
+            chunks.append([piece])
+    return ["".join(chunk) for chunk in chunks]
+
+
+def pandoc_runs(text: str) -> list[tuple[str, bool]]:
+    """The runs pandoc writes for plain text, each with whether it carries the east-Asian font hint.
+
+    The writer joins a paragraph's words and spaces, cuts the text into chunks
+    (``_chunks``) and hints those with CJK characters in them.
+    """
+    return [(chunk, _has_cjk(chunk)) for chunk in _chunks(text)]
 
 
 @functools.cache
@@ -209,50 +284,52 @@ def _bookmark(paragraph: etree._Element, name: str, number: int) -> None:
     _sub(paragraph, "w", "bookmarkEnd", id=str(number))
 
 
-PLACE = "shenbao_photo_sheets_"  # the bookmark left where a run of sheets goes
-
-
-@dataclass(frozen=True)
 class Lifted:
-    """The sheets ``lift`` took out of the Markdown, made as OpenXML, and the pictures they show."""
+    """The sheets ``lift`` took out of the Markdown, made as OpenXML, and the pictures they show.
 
-    runs: dict[str, list[etree._Element]]  # by the name of the bookmark holding their place
-    media: list[Media]
+    Used once, for the one package pandoc wrote from that Markdown: ``place`` moves the
+    paragraphs into it, and only the pictures of runs it placed go in. pandoc drops a run's
+    place with whatever held it (an HTML comment around a ``photos()`` call): its photos
+    are then not in the file.
+    """
+
+    def __init__(self, runs: dict[str, list[etree._Element]], media: dict[str, list[Media]]):
+        self.runs = runs  # each run's paragraphs, by the name of the bookmark holding its place
+        self.media = media  # the pictures each run shows, by the same name
+        self.placed: list[str] = []
 
     def place(self, root: etree._Element) -> None:
         """Put each run's paragraphs where pandoc wrote the paragraph holding its bookmark."""
         for bookmark in list(root.iter(package.w("bookmarkStart"))):
-            paragraphs = self.runs.get(bookmark.get(package.w("name"), ""))
-            if paragraphs is None:
+            name = bookmark.get(package.w("name"), "")
+            if name not in self.runs or name in self.placed:
                 continue
             held = bookmark.getparent()
-            for paragraph in paragraphs:
+            for paragraph in self.runs[name]:
                 held.addprevious(paragraph)
             held.getparent().remove(held)
+            self.placed.append(name)
 
-    def edits(self) -> tuple[dict[str, package.Edit], dict[str, bytes]]:
-        """For ``package.rewrite_parts``: the pictures' relationships and content types, and their parts.
+    def placed_media(self) -> list[Media]:
+        shown = {item.part: item for name in self.placed for item in self.media[name]}
+        return list(shown.values())
 
-        The body's edit, ``place``, is left to the caller: it must come before the typesetting.
-        """
-        if not self.media:
-            return {}, {}
-        return {"word/_rels/document.xml.rels": self._relate, "[Content_Types].xml": self._declare}, {
-            item.part: item.source.read_bytes() for item in self.media
-        }
+    def package_edits(self) -> dict[str, package.Edit]:
+        """For ``package.rewrite_parts``, after ``place``: the placed pictures' relationships and content types."""
+        if not self.runs:
+            return {}
+        return {package.DOCUMENT_RELS: self._relate, package.CONTENT_TYPES: self._declare}
+
+    def parts(self) -> dict[str, bytes]:
+        """The placed pictures' parts, once ``place`` has run."""
+        return {item.part: item.source.read_bytes() for item in self.placed_media()}
 
     def _relate(self, root: etree._Element) -> None:
-        for item in self.media:
-            relation = etree.SubElement(root, f"{{{package.PACKAGE_RELS_NS}}}Relationship")
-            relation.set("Type", IMAGE_RELATIONSHIP)
-            relation.set("Id", item.relationship)
-            relation.set("Target", item.part.removeprefix("word/"))
+        for item in self.placed_media():
+            package.relate_image(root, item.relationship, item.part)
 
     def _declare(self, root: etree._Element) -> None:
-        for item in self.media:
-            override = etree.SubElement(root, f"{{{package.CONTENT_TYPES_NS}}}Override")
-            override.set("PartName", f"/{item.part}")
-            override.set("ContentType", CONTENT_TYPES[Path(item.part).suffix])
+        package.declare_media(root, [item.part for item in self.placed_media()])
 
 
 def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
@@ -261,9 +338,9 @@ def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
     ``files``: the file each image target stands for (a print copy, for its stand-in's target).
     """
     if _SHEET_OPENING not in markdown:  # a document without photo pages is not read line by line
-        return markdown, Lifted({}, [])
+        return markdown, Lifted({}, {})
     lines = markdown.split("\n")
-    files = {target: file for target, file in files.items() if file.suffix.lower() in CONTENT_TYPES}
+    files = {target: file for target, file in files.items() if file.suffix.lower() in package.MEDIA_TYPES}
     writer = _Writer(files)
     out: list[str] = []
     run: list[Sheet] = []  # sheets one after another, put in one place
@@ -282,7 +359,7 @@ def lift(markdown: str, files: dict[str, Path]) -> tuple[str, Lifted]:
         index += 1
     if run:
         out.append(writer.place(run))
-    return "\n".join(out), Lifted(writer.runs, list(writer.media.values()))
+    return "\n".join(out), Lifted(writer.runs, writer.run_media)
 
 
 def _sheet_at(lines: list[str], index: int, files: dict[str, Path]) -> tuple[Sheet | None, int]:

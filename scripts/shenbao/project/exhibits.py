@@ -218,8 +218,9 @@ def unit_cell(figure: Figure) -> str:
 
 
 def caption(kind_class: str, number: str, title: str) -> str:
-    # A div both renderers understand: Python-Markdown (md_in_html) and pandoc (native divs).
-    return f'<div class="caption {kind_class}" markdown>{number}　{html.escape(title)}</div>'
+    # A div both renderers understand: Python-Markdown (md_in_html) and pandoc (native divs). The title is
+    # text (a file name, a line of exhibits.yml): brackets or stars in it are shown, never read as Markdown.
+    return f'<div class="caption {kind_class}" markdown>{number}　{escape_markdown(title)}</div>'
 
 
 def table_markdown(spec: TableSpec, book: FigureBook, number: str) -> str:

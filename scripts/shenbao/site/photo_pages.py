@@ -8,12 +8,12 @@ taller than half the type area (``docx.images``), so two always fit.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from pathlib import Path
 
 from shenbao.errors import ShenbaoError
 from shenbao.project import exhibits
+from shenbao.project.figures import escape_markdown
 from shenbao.project.photo_files import SUFFIXES
 
 PER_PAGE = 2
@@ -42,11 +42,12 @@ def folder_photos(docs_dir: Path, page_uri: str, folder: str) -> list[str]:
     return [posixpath.join(folder.rstrip("/"), name) for name in names]
 
 
-_UNSAFE_IN_TARGET = str.maketrans({" ": "%20", "(": "%28", ")": "%29"})
+_UNSAFE_IN_TARGET = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "%": "%25", "#": "%23"})
 
 
 def link_target(path: str) -> str:
-    """A path as a Markdown link target: spaces and brackets would end it early."""
+    """A path as a Markdown link target: spaces and brackets would end it early, ``#`` would start a
+    fragment, and a ``%`` is read as the start of an escape."""
     return path.translate(_UNSAFE_IN_TARGET)
 
 
@@ -64,7 +65,7 @@ def photos_markdown(paths: list[str], first_number: int = 1) -> str:
         blocks = [f'<div class="{classes}" markdown>', ""]
         for number, path in enumerate(paths[start : start + PER_PAGE], start=first_number + start):
             title = caption_of(path)
-            blocks += [f"![{html.escape(title)}]({link_target(path)})", ""]
+            blocks += [f"![{escape_markdown(title)}]({link_target(path)})", ""]
             blocks += [exhibits.caption("figure-caption", f"{CAPTION_PREFIX}{number}", title), ""]
         blocks.append("</div>")
         sheets.append("\n".join(blocks))

@@ -118,13 +118,15 @@ def cached_copy(
     dpi: int = PRINT_DPI,
     quality: int = JPEG_QUALITY,
     index: dict[str, str] | None = None,
+    digest: str | None = None,
 ) -> Path:
     """The copy of ``source`` for ``box``, made now or found in ``cache`` by the hash of content and size.
 
     Given ``index`` (``_digest_index``), content hashes are looked up there; the caller saves it.
+    Given ``digest``, it is the content hash (a caller making two copies of one photo finds it once).
     """
-    digests = index if index is not None else {}
-    parameters = f"{content_digest(source, digests)}|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}"
+    digest = digest or content_digest(source, index if index is not None else {})
+    parameters = f"{digest}|{VERSION}|{box.width}x{box.height}|{dpi}|{quality}"
     path = cache / f"{hashlib.sha256(parameters.encode()).hexdigest()[:32]}{source.suffix.lower()}"
     if not path.exists():  # two builds making the same copy at once both end with a whole file
         write_atomically(path, resample(source.read_bytes(), box, dpi, quality))

@@ -32,8 +32,9 @@ def published_copies(docs_dir: Path, uris: list[str], cache: Path) -> dict[str, 
     """For each photo below docs/: its full-size published copy and its screen copy."""
 
     def both(source: Path, index: dict[str, str]) -> tuple[Path, Path]:
-        original = images.cached_copy(source, images.FULL, cache, SCREEN_DPI, images.ORIGINAL_QUALITY, index)
-        return original, images.cached_copy(source, SCREEN, cache, SCREEN_DPI, index=index)
+        digest = images.content_digest(source, index)
+        original = images.cached_copy(source, images.FULL, cache, SCREEN_DPI, images.ORIGINAL_QUALITY, digest=digest)
+        return original, images.cached_copy(source, SCREEN, cache, SCREEN_DPI, digest=digest)
 
     return images.cached_copies({uri: docs_dir / uri for uri in uris}, both, cache)
 

@@ -282,7 +282,7 @@ def test_make_bench_runs_at_a_tiny_size():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| 2 |" in result.stdout
-    assert re.search(r"^\| 2 \| \d+\.\d \| .* \| \d+\.\d\d \|$", result.stdout, re.M), "the photo case"
+    assert re.search(r"^\| 2 \| \d+\.\d \| .* \| \d+\.\d\d\d \|$", result.stdout, re.M), "the photo case"
     assert "2 photos of 400×300" in result.stdout
     assert re.search(r"^ratio serve/plain at 2 pages: \d+\.\d\d$", result.stdout, re.M), "the serve case"
 

@@ -107,9 +107,9 @@ def resolve_target(target: str, src_uri: str, anchors: Anchors, resources: dict[
     resolved = resolve_path(src_uri, path)
     if resolved in anchors.first:
         return "#" + (anchors.of(resolved, fragment) if fragment else anchors.first[resolved])
-    # resources are named by the file's own path: a target spelling a space as %20 is the same photo,
-    # and must get its print copy, not the original with the place it was taken in its EXIF
-    return resources.get(resolved) or resources.get(resolve_path(src_uri, urllib.parse.unquote(path)), resolved)
+    # resources are named by the file's own path, as ``images.page_images`` finds them: a target spelling a
+    # space as %20 is the same photo, and must get its print copy, not the original with its EXIF location
+    return resources.get(resolve_path(src_uri, urllib.parse.unquote(path)), resolved)
 
 
 def rewrite_page(
@@ -457,9 +457,9 @@ def write_docx(
     if job.image_cache is not None:
         document, sizes = with_print_images(document, job.sources, job.layout, job.image_cache)
     try:
-        document, sizes, swaps = with_stand_ins(document, sizes)
+        document, sizes, swaps, files = with_stand_ins(document, sizes)
         markdown = assemble(document, job, page_numbers, sizes=sizes)
-        markdown, lifted = photo_sheets.lift(markdown, print_files(sizes, swaps))
+        markdown, lifted = photo_sheets.lift(markdown, files)
         run_pandoc(markdown, partial, job)
         sources = [f"{job.sources.name}/{page.src_uri}" for page in document.docx_pages()]
         finish_docx(partial, job, sources, swaps, lifted)
@@ -470,25 +470,23 @@ def write_docx(
     return output
 
 
-def print_files(sizes: dict[str, str], swaps: dict[bytes, Path]) -> dict[str, Path]:
-    """The print copy each sized image target is: the copy itself, or the copy a stand-in stands for."""
-    stand_ins = {str(images.stand_in_path(copy)): copy for copy in swaps.values()}
-    return {target: stand_ins.get(target, Path(target)) for target in sizes}
-
-
-def with_stand_ins(document: Document, sizes: dict[str, str]) -> tuple[Document, dict[str, str], dict[bytes, Path]]:
+def with_stand_ins(
+    document: Document, sizes: dict[str, str]
+) -> tuple[Document, dict[str, str], dict[bytes, Path], dict[str, Path]]:
     """The document with each sized JPEG print copy replaced by a stand-in (``images.jpeg_stand_in``).
 
-    Also gives the sizes by the stand-ins' paths and, for ``finish_docx``, the copy to
-    put in place of each stand-in's bytes.
+    Also gives the sizes by the stand-ins' paths; for ``finish_docx``, the copy to put in
+    place of each stand-in's bytes; and the print copy each sized target is (``photo_sheets``).
     """
     made = images.stand_ins([copy for copy in document.resources.values() if copy in sizes])
+    target = {copy: made[copy][0] if copy in made else copy for copy in sizes}
+    files = {target[copy]: Path(copy) for copy in sizes}
     if not made:
-        return document, sizes, {}
-    resources = {uri: made[copy][0] if copy in made else copy for uri, copy in document.resources.items()}
-    sizes = {made[copy][0] if copy in made else copy: size for copy, size in sizes.items()}
+        return document, sizes, {}, files
+    resources = {uri: target.get(copy, copy) for uri, copy in document.resources.items()}
+    sizes = {target[copy]: size for copy, size in sizes.items()}
     swaps = {stand_in: Path(copy) for copy, (_, stand_in) in made.items()}
-    return replace(document, resources=resources), sizes, swaps
+    return replace(document, resources=resources), sizes, swaps, files
 
 
 def export(document: Document, output: Path, job: DocxJob, current: Callable[[], bool] = lambda: True) -> Path:

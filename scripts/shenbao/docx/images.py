@@ -242,7 +242,7 @@ def stand_ins(copies: list[str]) -> dict[str, tuple[str, bytes]]:
         path = Path(copy)
         if SUFFIXES.get(path.suffix.lower()) != "JPEG":
             continue  # a PNG is line art, small: pandoc embeds it as it is
-        target = stand_in_path(path)
+        target = path.with_name(f"{path.stem}{STAND_IN}{path.suffix.lower()}")
         try:
             stand_in = target.read_bytes()
         except OSError:
@@ -253,11 +253,6 @@ def stand_ins(copies: list[str]) -> dict[str, tuple[str, bytes]]:
 
 
 STAND_IN = ".stand-in"  # in a stand-in's name, before its suffix
-
-
-def stand_in_path(copy: Path) -> Path:
-    """Where the stand-in of a print copy is kept: beside it."""
-    return copy.with_name(f"{copy.stem}{STAND_IN}{copy.suffix.lower()}")
 
 
 def _make_stand_in(copy: Path, target: Path) -> bytes | None:

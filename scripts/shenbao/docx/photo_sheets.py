@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import html
 import itertools
 import re
 import unicodedata
@@ -30,6 +29,8 @@ from pathlib import Path
 from lxml import etree
 
 from shenbao.docx import package, raw_blocks
+from shenbao.project import exhibits
+from shenbao.project.figures import ESCAPED_MARK, unescape_markdown
 
 A_NS = package.A_NS
 _NSMAP = {"w": package.W_NS, "r": package.R_NS, "wp": package.WP_NS, "a": A_NS, "pic": package.PIC_NS}
@@ -47,13 +48,12 @@ _IMAGE = re.compile(
     rf"^!\[(?P<alt>[^\]]+)\]\((?P<target>[^()]+)\)\{{width=(?P<w>{_INCHES})in height=(?P<h>{_INCHES})in\}}$"
 )
 _CAPTION = re.compile(
-    r'^<div class="caption figure-caption" markdown>(?:\[\]\{#(?P<anchor>src_\w+)\})?(?P<text>.*)</div>$'
+    rf"^{re.escape(exhibits.caption_opening(exhibits.FIGURE_CAPTION))}(?:\[\]\{{#(?P<anchor>src_\w+)\}})?(?P<text>.*)</div>$"
 )
 # What pandoc reads as more than letters where it stands unescaped: markup, citations, smart quotes and dashes
 _MARKUP = re.compile(r"[\[\]<>\\`*_~^$@'\"{}#|]|--|\.\.\.")
 # What it folds or drops even as text: spaces at the ends or doubled, tabs, soft hyphens, control characters
 _FOLDED = re.compile(r"[\t\xad\x00-\x1f\x7f]|  |^ | $")
-_ESCAPED = re.compile(r"\\([\\`*_\[\]{}<>#|])")  # as figures.escape_markdown writes them
 
 
 def _literal(markdown: str) -> str | None:
@@ -62,9 +62,9 @@ def _literal(markdown: str) -> str | None:
     The sheets' markup writes titles with ``escape_markdown``: & < > " ' as HTML entities and the
     rest of Markdown's marks backslash-escaped, which pandoc reads as the characters themselves.
     """
-    if _MARKUP.search(_ESCAPED.sub("", markdown)):
+    if _MARKUP.search(ESCAPED_MARK.sub("", markdown)):
         return None
-    text = html.unescape(_ESCAPED.sub(r"\1", markdown))
+    text = unescape_markdown(markdown)
     return None if _FOLDED.search(text) else text
 
 

@@ -217,10 +217,17 @@ def unit_cell(figure: Figure) -> str:
     return escape_markdown(figure.parts()[1] if figure.known else figure.unit)
 
 
+FIGURE_CAPTION = "figure-caption"
+
+
+def caption_opening(kind_class: str) -> str:
+    return f'<div class="caption {kind_class}" markdown>'
+
+
 def caption(kind_class: str, number: str, title: str) -> str:
     # A div both renderers understand: Python-Markdown (md_in_html) and pandoc (native divs). The title is
     # text (a file name, a line of exhibits.yml): brackets or stars in it are shown, never read as Markdown.
-    return f'<div class="caption {kind_class}" markdown>{number}　{escape_markdown(title)}</div>'
+    return f"{caption_opening(kind_class)}{number}　{escape_markdown(title)}</div>"
 
 
 def table_markdown(spec: TableSpec, book: FigureBook, number: str) -> str:
@@ -243,7 +250,7 @@ def chart_markdown(spec: ChartSpec, image_uri: str, number: str, missing: list[F
     lines = [
         f'![{html.escape(spec.title)}]({image_uri}){{width="100%"}}',
         "",
-        caption("figure-caption", number, spec.title),
+        caption(FIGURE_CAPTION, number, spec.title),
     ]
     if missing:
         names = "".join(placeholder(f.label, f.name) for f in missing)

@@ -123,13 +123,20 @@ def place_approx(number: str, approx: str, unit: str) -> tuple[str, str]:
     return f"{number}{approx}", unit
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
+_MARKDOWN_MARKS = r"[\\`*_\[\]{}<>#|]"
+_MARKDOWN_SPECIAL = re.compile(f"({_MARKDOWN_MARKS})")
+ESCAPED_MARK = re.compile(rf"\\({_MARKDOWN_MARKS})")  # a mark as ``escape_markdown`` writes it
 
 
 def escape_markdown(text: str) -> str:
     """Make data inert in a page: no HTML, no Markdown, no Jinja."""
     text = html.escape(text, quote=True)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def unescape_markdown(markdown: str) -> str:
+    """The text ``escape_markdown`` was given."""
+    return html.unescape(ESCAPED_MARK.sub(r"\1", markdown))
 
 
 def closest_names(name: str, names, n: int = 3) -> list[str]:

@@ -66,7 +66,7 @@ def photos_markdown(paths: list[str], first_number: int = 1) -> str:
         for number, path in enumerate(paths[start : start + PER_PAGE], start=first_number + start):
             title = caption_of(path)
             blocks += [f"![{escape_markdown(title)}]({link_target(path)})", ""]
-            blocks += [exhibits.caption("figure-caption", f"{CAPTION_PREFIX}{number}", title), ""]
+            blocks += [exhibits.caption(exhibits.FIGURE_CAPTION, f"{CAPTION_PREFIX}{number}", title), ""]
         blocks.append("</div>")
         sheets.append("\n".join(blocks))
     return "\n\n".join(sheets) + "\n"
